@@ -1,0 +1,468 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# Copyright (c) 2026 The sessrec authors
+#
+# Permission to use, copy, modify, and distribute this software for any
+# purpose with or without fee is hereby granted, provided that the above
+# copyright notice and this permission notice appear in all copies.
+#
+# THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+# WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+# MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+# ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+# WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+# ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+# OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+#
+# Generates the bash, zsh and fish completions from the command table, so
+# that they cannot drift from the binary:
+#
+#	gen.sh SESSREC_BINARY OUTDIR
+#
+# writes OUTDIR/sessrec (bash), OUTDIR/_sessrec (zsh) and
+# OUTDIR/sessrec.fish.  The commands come from `sessrec --list-commands`
+# (name TAB summary), each command's options from `sessrec --list-options
+# CMD` (--name, --name= when it takes an argument, -x, -x=), and option
+# descriptions from the option lines of `sessrec CMD -h` when they can be
+# parsed.  The output depends on nothing else, so `make check` can
+# regenerate it and compare (tests/doc/t-man.sh).
+#
+# What an option's argument is cannot be read from the binary, so the
+# table below says it by option name: files for --source and --config,
+# format names for --format, limit names for --limit, nothing otherwise.
+set -eu
+
+FORMATS='tlog sudo asciicast script ttyrec'
+LIMITS='event= line= meta= members= spool= decoded= sessions='
+FILE_OPTS='--source --config'
+
+# Global options are handled in main() and not listed by --list-options.
+GLOBAL_HELP='-h --help	print the usage and the list of commands
+-V --version	print the version
+--list-commands	print the commands with their summaries
+--list-options	print the options of a command'
+
+usage()
+{
+	echo "usage: gen.sh SESSREC_BINARY OUTDIR" >&2
+	exit 2
+}
+
+[ $# -eq 2 ] || usage
+bin=$1
+out=$2
+case $bin in
+*/*) ;;
+*) bin=./$bin ;;
+esac
+[ -x "$bin" ] || { echo "gen.sh: '$bin' is not executable" >&2; exit 1; }
+[ -d "$out" ] || { echo "gen.sh: '$out' is not a directory" >&2; exit 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sessrec-gen.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
+
+# Collect the data: commands, and per command its options and the
+# descriptions parsed from its help.
+"$bin" --list-commands >"$tmp/commands"
+[ -s "$tmp/commands" ] || { echo "gen.sh: no commands listed" >&2; exit 1; }
+cut -f1 "$tmp/commands" >"$tmp/names"
+for c in $(cat "$tmp/names"); do
+	case $c in
+	*[!a-z0-9-]*) echo "gen.sh: odd command name '$c'" >&2; exit 1 ;;
+	esac
+	"$bin" --list-options "$c" >"$tmp/opts.$c"
+	# Help lines look like "  -q, --quiet   text", continued by lines
+	# indented further; the result is "opt opt<TAB>text" per entry.
+	"$bin" "$c" -h 2>/dev/null | awk '
+		function flush() {
+			if (spec != "") {
+				sub(/[ .]+$/, "", desc)
+				print spec "\t" desc
+			}
+			spec = ""; desc = ""
+		}
+		/^options:/ { inopts = 1; next }
+		!inopts { next }
+		/^  -/ {
+			flush()
+			line = substr($0, 3)
+			if (match(line, /   */)) {
+				head = substr(line, 1, RSTART - 1)
+				desc = substr(line, RSTART + RLENGTH)
+			} else {
+				head = line
+				desc = ""
+			}
+			n = split(head, w, /[ ,]+/)
+			for (i = 1; i <= n; i++)
+				if (w[i] ~ /^-/)
+					spec = spec (spec == "" ? "" : " ") w[i]
+			next
+		}
+		/^      *[^ ]/ && spec != "" {
+			t = $0
+			sub(/^ */, "", t)
+			desc = desc (desc == "" ? "" : " ") t
+			next
+		}
+		{ flush() }
+		END { flush() }
+	' >"$tmp/help.$c" || : >"$tmp/help.$c"
+done
+printf '%s\n' "$GLOBAL_HELP" >"$tmp/help."
+
+# desc CMD OPT: the description of an option ("" when unknown).
+desc()
+{
+	awk -F '\t' -v o="$2" '{
+		n = split($1, w, " ")
+		for (i = 1; i <= n; i++)
+			if (w[i] == o) { print $2; exit }
+	}' "$tmp/help.$1"
+}
+
+# alias CMD OPT: the other spelling of an option ("-q" for "--quiet").
+alias_of()
+{
+	awk -F '\t' -v o="$2" '{
+		n = split($1, w, " ")
+		if (n != 2)
+			next
+		if (w[1] == o) { print w[2]; exit }
+		if (w[2] == o) { print w[1]; exit }
+	}' "$tmp/help.$1"
+}
+
+# Quoting: sq for bash and zsh single quotes, fsq for fish, zbr for the
+# text inside [...] of a zsh _arguments spec.
+sq()
+{
+	printf '%s' "$1" | sed "s/'/'\\\\''/g"
+}
+fsq()
+{
+	printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e "s/'/\\\\'/g"
+}
+zbr()
+{
+	printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/\[/\\[/g' -e 's/]/\\]/g' \
+	    -e "s/'/'\\\\''/g"
+}
+
+# argkind OPT: how the argument of an option is completed.
+argkind()
+{
+	case " $FILE_OPTS " in
+	*" $1 "*) echo files; return ;;
+	esac
+	case $1 in
+	--format) echo formats ;;
+	--limit) echo limits ;;
+	*) echo none ;;
+	esac
+}
+
+banner()
+{
+	cat <<EOF
+$1 DO NOT EDIT: generated by completions/gen.sh from \`sessrec --list-commands\`
+$1 and \`sessrec --list-options CMD\`; run \`make completions\` to regenerate.
+EOF
+}
+
+commands=$(tr '\n' ' ' <"$tmp/names" | sed 's/ $//')
+
+#
+# bash
+#
+{
+	banner '#'
+	cat <<'EOF'
+#
+# bash completion for sessrec(1).  Needs bash 4; does not depend on the
+# bash-completion package.
+EOF
+	echo
+	echo "_sessrec_commands='$commands'"
+	echo "_sessrec_global='-h -V --help --version --list-commands --list-options'"
+	echo "_sessrec_formats='$FORMATS'"
+	echo "_sessrec_limits='$LIMITS'"
+	cat <<'EOF'
+
+# The options of a command, those taking an argument ending in "=".
+_sessrec_options()
+{
+	case $1 in
+EOF
+	for c in $(cat "$tmp/names"); do
+		printf "\t%s) echo '%s' ;;\n" "$c" \
+		    "$(tr '\n' ' ' <"$tmp/opts.$c" | sed 's/ $//')"
+	done
+	cat <<'EOF'
+	*) return 1 ;;
+	esac
+}
+
+# Completes the argument of option $1 from the word $2; $3 is a prefix
+# to put back ("--source=" when "=" is not a word break).
+_sessrec_argument()
+{
+	local w
+	case $1 in
+EOF
+	for o in $FILE_OPTS; do
+		printf '\t%s) w=files ;;\n' "$o"
+	done
+	cat <<'EOF'
+	--format) w=$_sessrec_formats ;;
+	--limit) w=$_sessrec_limits ;;
+	*) return 0 ;;
+	esac
+	if [[ $w == files ]]; then
+		compopt -o filenames 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -f -- "$2")
+	else
+		[[ $1 == --limit ]] && compopt -o nospace 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -W "$w" -- "$2")
+	fi
+	if [[ -n $3 ]]; then
+		COMPREPLY=("${COMPREPLY[@]/#/$3}")
+	fi
+}
+
+_sessrec()
+{
+	local cur prev i w cmd='' opts='' opt='' pfx='' arg='' dashdash='' words=''
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		w=${COMP_WORDS[i]}
+		if [[ -n $cmd ]]; then
+			[[ $w == -- ]] && dashdash=1
+			continue
+		fi
+		case $w in
+		--list-options)
+			((i + 1 == COMP_CWORD)) &&
+			    mapfile -t COMPREPLY < <(compgen -W \
+				"$_sessrec_commands" -- "$cur")
+			return 0
+			;;
+		-*) ;;
+		*) cmd=$w ;;
+		esac
+	done
+	if [[ -z $cmd ]]; then
+		if [[ $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$_sessrec_global" \
+			    -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -W "$_sessrec_commands" \
+			    -- "$cur")
+		fi
+		return 0
+	fi
+	opts=$(_sessrec_options "$cmd") || return 0
+	if [[ -z $dashdash ]]; then
+		# "=" is a word break by default: "--source=x" arrives as the
+		# words "--source", "=" and "x".
+		arg=$cur
+		if [[ $cur == = ]]; then
+			opt=$prev
+			arg=
+		elif [[ $prev == = ]] && ((COMP_CWORD >= 3)); then
+			opt=${COMP_WORDS[COMP_CWORD-2]}
+		elif [[ $cur == -*=* ]]; then
+			opt=${cur%%=*}
+			pfx=$opt=
+			arg=${cur#*=}
+		elif [[ $prev == -* ]]; then
+			opt=$prev
+		fi
+		if [[ -n $opt && " $opts " == *" $opt= "* ]]; then
+			_sessrec_argument "$opt" "$arg" "$pfx"
+			return 0
+		fi
+		if [[ $cur == -* ]]; then
+			# Short options are offered without their "=" mark.
+			for w in $opts; do
+				[[ $w == -[!-]= ]] && w=${w%=}
+				words+="$w "
+			done
+			mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
+			[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] &&
+			    compopt -o nospace 2>/dev/null
+			return 0
+		fi
+	fi
+	compopt -o filenames 2>/dev/null
+	mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+	return 0
+}
+
+complete -F _sessrec sessrec
+EOF
+} >"$tmp/bash"
+
+#
+# zsh
+#
+{
+	echo '#compdef sessrec'
+	banner '#'
+	echo
+	echo '_sessrec_commands() {'
+	echo '	local -a cmds'
+	echo '	cmds=('
+	while IFS='	' read -r c s; do
+		printf "\t\t'%s:%s'\n" "$c" "$(sq "$s")"
+	done <"$tmp/commands"
+	echo '	)'
+	echo "	_describe -t commands 'sessrec command' cmds"
+	echo '}'
+	echo
+	echo '_sessrec_limits() {'
+	echo "	compadd -S '' -- $LIMITS"
+	echo '}'
+	for c in $(cat "$tmp/names"); do
+		echo
+		echo "_sessrec_cmd_$c() {" | tr '-' '_'
+		echo '	_arguments -s -S \'
+		while read -r o; do
+			name=${o%=}
+			d=$(desc "$c" "$name")
+			a=$(alias_of "$c" "$name")
+			spec=
+			if [ -n "$a" ]; then
+				spec="($name $a)"
+			fi
+			kname=$name
+			case $a in
+			--*) kname=$a ;;
+			esac
+			case $o in
+			*=)
+				case $(argkind "$kname") in
+				files) act=_files ;;
+				formats) act="($FORMATS)" ;;
+				limits) act=_sessrec_limits ;;
+				*) act=' ' ;;
+				esac
+				m=$(echo "${name#--}" | tr -d '-')
+				case $name in
+				--*) sep='=' ;;
+				*) sep='' ;;
+				esac
+				printf "\t\t'*%s%s[%s]:%s:%s' \\\\\n" \
+				    "$name" "$sep" "$(zbr "$d")" "$m" "$act"
+				;;
+			*)
+				printf "\t\t'%s%s[%s]' \\\\\n" "$spec" "$name" \
+				    "$(zbr "$d")"
+				;;
+			esac
+		done <"$tmp/opts.$c"
+		echo "		'*:file:_files'"
+		echo '}'
+	done
+	cat <<'EOF'
+
+_sessrec() {
+	local curcontext=$curcontext state state_descr line ret=1
+	typeset -A opt_args
+
+	_arguments -C \
+		'(- *)'{-h,--help}'[print the usage and the list of commands]' \
+		'(- *)'{-V,--version}'[print the version]' \
+		'(- *)--list-commands[print the commands with their summaries]' \
+		'(- *)--list-options[print the options of a command]:command:_sessrec_commands' \
+		'1: :_sessrec_commands' \
+		'*:: :->args' && ret=0
+	if [[ $state == args ]]; then
+		curcontext=${curcontext%:*:*}:sessrec-$words[1]:
+		case $words[1] in
+EOF
+	for c in $(cat "$tmp/names"); do
+		printf '\t\t%s) _sessrec_cmd_%s && ret=0 ;;\n' "$c" \
+		    "$(echo "$c" | tr '-' '_')"
+	done
+	cat <<'EOF'
+		*) _files && ret=0 ;;
+		esac
+	fi
+	return ret
+}
+
+_sessrec "$@"
+EOF
+} >"$tmp/zsh"
+
+#
+# fish
+#
+{
+	banner '#'
+	echo
+	echo '# Operands are files; only options and commands are offered otherwise.'
+	echo 'complete -c sessrec -f'
+	printf '%s\n' "$GLOBAL_HELP" | while IFS='	' read -r spec d; do
+		# shellcheck disable=SC2086 # split on purpose
+		set -- $spec
+		line="complete -c sessrec -n __fish_use_subcommand"
+		for o in "$@"; do
+			case $o in
+			--*) line="$line -l ${o#--}" ;;
+			-*) line="$line -s ${o#-}" ;;
+			esac
+		done
+		[ "$1" = --list-options ] && line="$line -x -a '$commands'"
+		echo "$line -d '$(fsq "$d")'"
+	done
+	while IFS='	' read -r c s; do
+		echo "complete -c sessrec -n __fish_use_subcommand -a $c -d '$(fsq "$s")'"
+	done <"$tmp/commands"
+	for c in $(cat "$tmp/names"); do
+		cond="-n '__fish_seen_subcommand_from $c'"
+		echo
+		echo "# sessrec $c"
+		echo "complete -c sessrec $cond -F"
+		while read -r o; do
+			name=${o%=}
+			a=$(alias_of "$c" "$name")
+			# An option and its alias make one line, under the short.
+			case $name in
+			--*) [ -n "$a" ] && continue ;;
+			esac
+			line="complete -c sessrec $cond"
+			case $name in
+			--*) line="$line -l ${name#--}" ;;
+			-*) line="$line -s ${name#-}"
+			    [ -n "$a" ] && line="$line -l ${a#--}" ;;
+			esac
+			kname=$name
+			case $a in
+			--*) kname=$a ;;
+			esac
+			case $o in
+			*=)
+				case $(argkind "$kname") in
+				files) line="$line -r -F" ;;
+				formats) line="$line -x -a '$FORMATS'" ;;
+				limits) line="$line -x -a '$LIMITS'" ;;
+				*) line="$line -x" ;;
+				esac
+				;;
+			esac
+			d=$(desc "$c" "$name")
+			[ -n "$d" ] && line="$line -d '$(fsq "$d")'"
+			echo "$line"
+		done <"$tmp/opts.$c"
+	done
+} >"$tmp/fish"
+
+mv "$tmp/bash" "$out/sessrec"
+mv "$tmp/zsh" "$out/_sessrec"
+mv "$tmp/fish" "$out/sessrec.fish"

@@ -1,0 +1,572 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The sessrec authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The catalog: configured sources, the sessions found in them, and the
+ * resolution of what a user types (an id, a unique id prefix or a path)
+ * to sessions.  A scan lists metadata only; events are read later through
+ * sr_catalog_open_entry().  Failures never stop a scan: each is reported
+ * through the diagnostics callback and counted, and the other sessions
+ * are still listed.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "sr-private.h"
+
+struct source {
+	char *path;
+	int optional;		/* a default: silently absent */
+	int scanned;
+	struct sr_input *in;	/* NULL until scanned, or on failure */
+};
+
+struct sr_catalog {
+	struct sr_ctx *ctx;
+	struct source *src;
+	size_t nsrc;
+	struct sr_entry *ent;
+	size_t nent;
+	size_t entcap;
+	size_t failures;
+};
+
+struct sr_catalog *
+sr_catalog_new(struct sr_ctx *ctx)
+{
+	struct sr_catalog *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return (NULL);
+	c->ctx = ctx;
+	return (c);
+}
+
+void
+sr_catalog_free(struct sr_catalog *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nent; i++) {
+		sr_session_free(c->ent[i].session);
+		free(c->ent[i].member);
+	}
+	free(c->ent);
+	for (i = 0; i < c->nsrc; i++) {
+		free(c->src[i].path);
+		sr_input_close(c->src[i].in);
+	}
+	free(c->src);
+	free(c);
+}
+
+static int
+add_source(struct sr_catalog *c, const char *path, int optional)
+{
+	struct source *ns;
+	size_t i;
+
+	for (i = 0; i < c->nsrc; i++)
+		if (strcmp(c->src[i].path, path) == 0)
+			return (SR_OK);
+	if ((ns = sr_reallocarray(c->src, c->nsrc + 1, sizeof(*ns))) == NULL)
+		return (SR_FATAL);
+	c->src = ns;
+	memset(&c->src[c->nsrc], 0, sizeof(c->src[c->nsrc]));
+	if ((c->src[c->nsrc].path = sr_strdup(path)) == NULL)
+		return (SR_FATAL);
+	c->src[c->nsrc].optional = optional;
+	c->nsrc++;
+	return (SR_OK);
+}
+
+int
+sr_catalog_add_source(struct sr_catalog *c, const char *path)
+{
+	return (add_source(c, path, 0));
+}
+
+size_t
+sr_catalog_nsources(const struct sr_catalog *c)
+{
+	return (c->nsrc);
+}
+
+const char *
+sr_catalog_source(const struct sr_catalog *c, size_t i)
+{
+	return (i < c->nsrc ? c->src[i].path : NULL);
+}
+
+/* Adds each element of a colon-separated list. */
+static int
+add_list(struct sr_catalog *c, const char *list, int optional)
+{
+	char *copy, *p, *tok;
+	int st = SR_OK;
+
+	if ((copy = sr_strdup(list)) == NULL)
+		return (SR_FATAL);
+	p = copy;
+	while ((tok = strsep(&p, ":")) != NULL)
+		if (*tok != '\0' && (st = add_source(c, tok, optional)) != SR_OK)
+			break;
+	free(copy);
+	return (st);
+}
+
+/*
+ * Reads "sources = a:b" (or repeated "source = a") from the config file.
+ * The file counts only when root owns it and nobody else may write it,
+ * so that a user cannot point a privileged sessrec elsewhere.
+ */
+static int
+config_sources(struct sr_catalog *c, const char *path, unsigned flags,
+    int *found, struct sr_error *err)
+{
+	struct stat st;
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int fd, rc = SR_OK, lineno = 0;
+
+	*found = 0;
+	if ((f = fopen(path, "re")) == NULL)
+		return (errno == ENOENT ? SR_OK :
+		    sr_error_set(err, SR_WARN, SR_E_IO, path, NULL, "%s",
+			strerror(errno)));
+	fd = fileno(f);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_uid != 0 && !((flags & SR_DEFAULTS_TRUST_USER) &&
+				   st.st_uid == geteuid())) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		fclose(f);
+		return (sr_error_set(err, SR_WARN, SR_E_MISUSE, path, NULL,
+		    "ignored: not owned by root and writable only by its "
+		    "owner"));
+	}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		char *k = line, *v, *e;
+
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		while (*k == ' ' || *k == '\t')
+			k++;
+		if (*k == '#' || *k == '\0')
+			continue;
+		if ((v = strchr(k, '=')) == NULL)
+			continue;
+		*v++ = '\0';
+		for (e = v - 2; e >= k && (*e == ' ' || *e == '\t'); e--)
+			*e = '\0';
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (strcmp(k, "sources") == 0 || strcmp(k, "source") == 0) {
+			*found = 1;
+			if ((rc = add_list(c, v, 1)) != SR_OK)
+				break;
+		}
+	}
+	free(line);
+	fclose(f);
+	return (rc);
+}
+
+int
+sr_catalog_add_defaults(struct sr_catalog *c, const char *config_path,
+    unsigned flags, struct sr_error *err)
+{
+	const char *env;
+	int found = 0, st;
+
+	/* The user named these: a missing one is reported. */
+	if ((flags & SR_DEFAULTS_ENV) && (env = getenv("SESSREC_SOURCES")) != NULL &&
+	    *env != '\0')
+		return (add_list(c, env, 0));
+	if (config_path != NULL) {
+		st = config_sources(c, config_path, flags, &found, err);
+		if (st == SR_WARN)
+			sr_ctx_diag(c->ctx, SR_WARN, err);
+		else if (st != SR_OK)
+			return (st);
+		if (found)
+			return (SR_OK);
+	}
+	return (add_list(c, "/var/log/sessrec:/var/log/sudo-io:/var/log/tlog",
+	    1));
+}
+
+static void
+report(struct sr_catalog *c, int status, const struct sr_error *e)
+{
+	c->failures++;
+	sr_ctx_diag(c->ctx, status, e);
+}
+
+static int
+add_entry(struct sr_catalog *c, size_t src, const struct sr_found *f,
+    size_t index, const struct sr_session *s, int status)
+{
+	struct sr_entry *ne, *e;
+
+	if (c->nent == c->entcap) {
+		size_t ncap = c->entcap ? c->entcap * 2 : 64;
+
+		if ((ne = sr_reallocarray(c->ent, ncap, sizeof(*ne))) == NULL)
+			return (SR_FATAL);
+		c->ent = ne;
+		c->entcap = ncap;
+	}
+	e = &c->ent[c->nent];
+	memset(e, 0, sizeof(*e));
+	if ((e->session = sr_session_dup(s)) == NULL ||
+	    (e->member = sr_strdup(f->member)) == NULL) {
+		sr_session_free(e->session);
+		return (SR_FATAL);
+	}
+	e->source = src;
+	e->input = src;
+	e->fmt = f->fmt;
+	e->index = index;
+	e->status = status;
+	c->nent++;
+	return (SR_OK);
+}
+
+/* Lists the sessions of one recording. */
+static int
+scan_recording(struct sr_catalog *c, size_t src, const struct sr_found *f)
+{
+	struct sr_reader *r;
+	const struct sr_session *s;
+	struct sr_error err;
+	size_t index = 0, failed = 0;
+	int st;
+
+	sr_error_clear(&err);
+	st = sr_reader_open(c->ctx, c->src[src].in, f->member, f->fmt, &r,
+	    &err);
+	if (st != SR_OK) {
+		report(c, st, &err);
+		return (st == SR_FATAL && err.cat == SR_E_NOMEM ? SR_FATAL :
+							     SR_OK);
+	}
+	for (;;) {
+		st = sr_reader_next_session(r, &s);
+		if (st == SR_EOF)
+			break;
+		if (st == SR_FAILED || st == SR_FATAL) {
+			report(c, st, sr_reader_error(r));
+			/* A reader that keeps failing is not moving on. */
+			if (st == SR_FATAL || ++failed > 1000)
+				break;
+			continue;
+		}
+		if (add_entry(c, src, f, index++, s, st) != SR_OK) {
+			sr_reader_close(r);
+			return (SR_FATAL);
+		}
+	}
+	sr_reader_close(r);
+	return (SR_OK);
+}
+
+static int
+scan_source(struct sr_catalog *c, size_t i)
+{
+	struct source *s = &c->src[i];
+	struct sr_found *found;
+	struct sr_error err;
+	size_t j, n;
+	int st;
+
+	s->scanned = 1;
+	sr_error_clear(&err);
+	if (s->optional && access(s->path, F_OK) != 0)
+		return (SR_OK);
+	if ((st = sr_input_open(c->ctx, s->path, &s->in, &err)) != SR_OK) {
+		s->in = NULL;
+		report(c, st, &err);
+		return (SR_OK);
+	}
+	st = sr_probe_container(s->in, 1, &found, &n, &err);
+	if (st != SR_OK) {
+		report(c, st, &err);
+		return (st == SR_FATAL ? SR_FATAL : SR_OK);
+	}
+	for (j = 0; j < n; j++) {
+		if (found[j].fmt == NULL) {
+			/*
+			 * An unrecognized file is an error when the user named
+			 * it; inside a directory or archive it is just not a
+			 * recording.
+			 */
+			if (sr_input_kind(s->in) == SR_INPUT_FILE) {
+				struct sr_loc l;
+
+				sr_loc_clear(&l);
+				(void)sr_error_set(&err, SR_FAILED,
+				    SR_E_FORMAT, s->path, &l,
+				    "unrecognized recording format");
+				report(c, SR_FAILED, &err);
+			}
+			continue;
+		}
+		if ((st = scan_recording(c, i, &found[j])) == SR_FATAL)
+			break;
+	}
+	sr_found_free_all(found, n);
+	return (st == SR_FATAL ? SR_FATAL : SR_OK);
+}
+
+int
+sr_catalog_scan(struct sr_catalog *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsrc; i++)
+		if (!c->src[i].scanned && scan_source(c, i) == SR_FATAL)
+			return (SR_FATAL);
+	return (c->failures ? SR_WARN : SR_OK);
+}
+
+size_t
+sr_catalog_failures(const struct sr_catalog *c)
+{
+	return (c->failures);
+}
+
+size_t
+sr_catalog_nentries(const struct sr_catalog *c)
+{
+	return (c->nent);
+}
+
+const struct sr_entry *
+sr_catalog_entry(const struct sr_catalog *c, size_t i)
+{
+	return (i < c->nent ? &c->ent[i] : NULL);
+}
+
+static int
+strcmp_null(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return ((a == NULL) - (b == NULL));
+	return (strcmp(a, b));
+}
+
+static int
+entry_cmp(const void *va, const void *vb)
+{
+	const struct sr_entry *a = va, *b = vb;
+	const struct sr_session *sa = a->session, *sb = b->session;
+	int ha = (sa->have & SR_HAVE_START) != 0;
+	int hb = (sb->have & SR_HAVE_START) != 0;
+	int r;
+
+	if (ha != hb)
+		return (hb - ha);
+	if (ha && sa->start_ns != sb->start_ns)
+		return (sa->start_ns < sb->start_ns ? -1 : 1);
+	if ((r = strcmp_null(sa->field[SR_F_SESSION_ID],
+		 sb->field[SR_F_SESSION_ID])) != 0)
+		return (r);
+	if ((r = strcmp_null(sa->path, sb->path)) != 0)
+		return (r);
+	if (a->index != b->index)
+		return (a->index < b->index ? -1 : 1);
+	return (0);
+}
+
+void
+sr_catalog_sort(struct sr_catalog *c)
+{
+	if (c->nent > 1)
+		qsort(c->ent, c->nent, sizeof(*c->ent), entry_cmp);
+}
+
+static int
+push_idx(size_t **v, size_t *n, size_t i)
+{
+	size_t *nv;
+
+	if ((nv = sr_reallocarray(*v, *n + 1, sizeof(**v))) == NULL)
+		return (-1);
+	nv[(*n)++] = i;
+	*v = nv;
+	return (0);
+}
+
+/* Describes up to a few candidates for an ambiguity message. */
+static void
+candidates(const struct sr_catalog *c, const size_t *v, size_t n, char *buf,
+    size_t len)
+{
+	size_t i, off = 0;
+	int r;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && i < 5 && off < len; i++) {
+		const struct sr_session *s = c->ent[v[i]].session;
+
+		r = snprintf(buf + off, len - off, "%s%s (%s)", i ? ", " : "",
+		    s->field[SR_F_SESSION_ID] ? s->field[SR_F_SESSION_ID] : "?",
+		    s->path ? s->path : "?");
+		if (r < 0)
+			break;
+		off += (size_t)r;
+	}
+	if (n > 5 && off < len)
+		(void)snprintf(buf + off, len - off, ", and %zu more", n - 5);
+}
+
+int
+sr_catalog_resolve(struct sr_catalog *c, const char *what, size_t **idxp,
+    size_t *np, struct sr_error *err)
+{
+	size_t *v = NULL, n = 0, i, wl = strlen(what);
+	struct stat st;
+	char cand[1024];
+	int s;
+
+	*idxp = NULL;
+	*np = 0;
+	/*
+	 * A path on disk: read just that, so that "cat ./x.cast" neither
+	 * waits for nor complains about the configured sources.
+	 */
+	if (stat(what, &st) == 0) {
+		size_t src;
+
+		if (add_source(c, what, 0) != SR_OK)
+			goto nomem;
+		for (src = 0; src < c->nsrc; src++)
+			if (strcmp(c->src[src].path, what) == 0)
+				break;
+		if (!c->src[src].scanned && scan_source(c, src) == SR_FATAL)
+			goto nomem;
+		for (i = 0; i < c->nent; i++)
+			if (c->ent[i].source == src && push_idx(&v, &n, i) != 0)
+				goto nomem;
+		if (n > 0)
+			goto done;
+		return (sr_error_set(err, SR_FAILED, SR_E_FORMAT, what, NULL,
+		    "no readable session"));
+	}
+	if ((s = sr_catalog_scan(c)) == SR_FATAL)
+		return (sr_error_set(err, SR_FATAL, SR_E_NOMEM, NULL, NULL,
+		    "out of memory"));
+	/* A path as ls prints it: a directory or archive member. */
+	for (i = 0; i < c->nent; i++)
+		if (c->ent[i].session->path != NULL &&
+		    strcmp(c->ent[i].session->path, what) == 0 &&
+		    push_idx(&v, &n, i) != 0)
+			goto nomem;
+	if (n > 0)
+		goto done;
+	/* An exact id. */
+	for (i = 0; i < c->nent; i++) {
+		const char *id = c->ent[i].session->field[SR_F_SESSION_ID];
+
+		if (id != NULL && strcmp(id, what) == 0 &&
+		    push_idx(&v, &n, i) != 0)
+			goto nomem;
+	}
+	if (n == 0) {
+		/* A prefix of an id. */
+		for (i = 0; i < c->nent; i++) {
+			const char *id =
+			    c->ent[i].session->field[SR_F_SESSION_ID];
+
+			if (id != NULL && wl > 0 && strncmp(id, what, wl) == 0 &&
+			    push_idx(&v, &n, i) != 0)
+				goto nomem;
+		}
+	}
+	if (n == 0 && strchr(what, '/') != NULL)
+		return (sr_error_set(err, SR_FAILED, SR_E_MISUSE, NULL, NULL,
+		    "no file or session '%s'", what));
+	if (n == 0)
+		return (sr_error_set(err, SR_FAILED, SR_E_MISUSE, NULL, NULL,
+		    "no session '%s' in %zu source%s", what, c->nsrc,
+		    c->nsrc == 1 ? "" : "s"));
+	if (n > 1) {
+		candidates(c, v, n, cand, sizeof(cand));
+		free(v);
+		return (sr_error_set(err, SR_FAILED, SR_E_MISUSE, NULL, NULL,
+		    "session '%s' is ambiguous: %s", what, cand));
+	}
+done:
+	*idxp = v;
+	*np = n;
+	return (SR_OK);
+nomem:
+	free(v);
+	return (sr_error_set(err, SR_FATAL, SR_E_NOMEM, NULL, NULL,
+	    "out of memory"));
+}
+
+int
+sr_catalog_open_entry(struct sr_catalog *c, size_t i, struct sr_reader **rp,
+    const struct sr_session **sp, struct sr_error *err)
+{
+	const struct sr_entry *e;
+	struct sr_reader *r;
+	size_t k, failed;
+	int st;
+
+	*rp = NULL;
+	*sp = NULL;
+	if (i >= c->nent)
+		return (sr_error_set(err, SR_FATAL, SR_E_MISUSE, NULL, NULL,
+		    "no entry %zu", i));
+	e = &c->ent[i];
+	if ((st = sr_reader_open(c->ctx, c->src[e->input].in, e->member,
+		 e->fmt, &r, err)) != SR_OK)
+		return (st);
+	/* The scan counted usable sessions only; skip failed ones alike. */
+	for (k = 0, failed = 0; k <= e->index;) {
+		st = sr_reader_next_session(r, sp);
+		if (st == SR_FAILED && ++failed <= 1000)
+			continue;
+		if (st != SR_OK && st != SR_WARN) {
+			if (err != NULL)
+				*err = *sr_reader_error(r);
+			sr_reader_close(r);
+			*sp = NULL;
+			return (st == SR_EOF ? SR_FAILED : st);
+		}
+		k++;
+	}
+	*rp = r;
+	return (SR_OK);
+}

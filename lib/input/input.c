@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The sessrec authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The input layer's core: opening a path as a container (a directory, an
+ * archive or a plain file), the sorted member table, the unlinked spool
+ * files that keep archive members and decoded data, and opening a
+ * member as a stream.  The byte view itself lives in input-file.c.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "input-private.h"
+
+int
+sr_error_errno(struct sr_error *e, int status, int errnum, const char *path,
+    const char *member, int64_t offset, const char *what)
+{
+	struct sr_loc loc;
+
+	if (e == NULL)
+		return (status);
+	sr_loc_clear(&loc);
+	if (member != NULL)
+		sr_loc_set_member(&loc, member);
+	loc.offset = offset;
+	(void)sr_error_set(e, status, SR_E_IO, path, &loc, "%s: %s", what,
+	    strerror(errnum));
+	e->errnum = errnum;
+	return (status);
+}
+
+void
+sr_input_warn(const struct sr_input *in, const char *member, enum sr_errcat cat,
+    int errnum, const char *fmt, ...)
+{
+	struct sr_error e;
+	struct sr_loc loc;
+	va_list ap;
+
+	sr_error_clear(&e);
+	sr_loc_clear(&loc);
+	if (member != NULL)
+		sr_loc_set_member(&loc, member);
+	va_start(ap, fmt);
+	(void)sr_error_vset(&e, SR_WARN, cat, in->path, &loc, fmt, ap);
+	va_end(ap);
+	e.errnum = errnum;
+	sr_ctx_diag(in->ctx, SR_WARN, &e);
+}
+
+int
+sr_input_new(struct sr_ctx *ctx, enum sr_input_kind kind, const char *path,
+    struct sr_input **inp, struct sr_error *err)
+{
+	struct sr_input *in;
+
+	*inp = NULL;
+	if ((in = calloc(1, sizeof(*in))) == NULL ||
+	    (in->path = sr_strdup(path)) == NULL) {
+		free(in);
+		return (sr_error_set(err, SR_FATAL, SR_E_NOMEM, path, NULL,
+		    "out of memory"));
+	}
+	in->ctx = ctx;
+	in->kind = kind;
+	in->fd = -1;
+	in->spool.fd = -1;
+	*inp = in;
+	return (SR_OK);
+}
+
+int
+sr_input_add(struct sr_input *in, const char *name, struct sr_imember **mp,
+    struct sr_error *err)
+{
+	struct sr_imember *m;
+	uint64_t max = sr_ctx_limit(in->ctx, SR_LIMIT_MEMBERS);
+	size_t ncap;
+
+	*mp = NULL;
+	if ((uint64_t)in->n >= max)
+		return (sr_error_set(err, SR_FAILED, SR_E_LIMIT, in->path, NULL,
+		    "more than %llu members", (unsigned long long)max));
+	if (in->n == in->cap) {
+		ncap = in->cap ? in->cap * 2 : 16;
+		if ((m = sr_reallocarray(in->m, ncap, sizeof(*m))) == NULL)
+			return (sr_error_set(err, SR_FATAL, SR_E_NOMEM,
+			    in->path, NULL, "out of memory"));
+		in->m = m;
+		in->cap = ncap;
+	}
+	m = &in->m[in->n];
+	memset(m, 0, sizeof(*m));
+	if ((m->name = sr_strdup(name)) == NULL)
+		return (sr_error_set(err, SR_FATAL, SR_E_NOMEM, in->path, NULL,
+		    "out of memory"));
+	m->pub.name = m->name;
+	m->pub.size = -1;
+	m->where = SR_MDATA_DISK;
+	m->len = -1;
+	m->seq = in->n++;
+	*mp = m;
+	return (SR_OK);
+}
+
+static int
+member_cmp(const void *a, const void *b)
+{
+	const struct sr_imember *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->name, y->name)) != 0)
+		return (c);
+	return (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+static void
+member_release(struct sr_imember *m)
+{
+	free(m->name);
+	free(m->owned);
+	m->name = NULL;
+	m->owned = NULL;
+}
+
+void
+sr_input_sort(struct sr_input *in)
+{
+	size_t i, j;
+
+	if (in->n < 2)
+		return;
+	qsort(in->m, in->n, sizeof(*in->m), member_cmp);
+	/* Of a run of equal names, keep the last one the archive held. */
+	for (i = 0, j = 0; i < in->n; i++) {
+		if (i + 1 < in->n &&
+		    strcmp(in->m[i].name, in->m[i + 1].name) == 0) {
+			if (in->m[i].owned != NULL) {
+				uint64_t l = (uint64_t)in->m[i].len;
+
+				in->spool_mem -=
+				    l < in->spool_mem ? l : in->spool_mem;
+			}
+			member_release(&in->m[i]);
+			continue;
+		}
+		if (i != j)
+			in->m[j] = in->m[i];
+		j++;
+	}
+	in->n = j;
+}
+
+static int
+lookup_cmp(const void *key, const void *elem)
+{
+	const struct sr_imember *m = elem;
+
+	return (strcmp(key, m->name));
+}
+
+struct sr_imember *
+sr_input_lookup(const struct sr_input *in, const char *name)
+{
+	if (in == NULL || name == NULL || in->n == 0)
+		return (NULL);
+	return (bsearch(name, in->m, in->n, sizeof(*in->m), lookup_cmp));
+}
+
+int
+sr_tmpfile(void)
+{
+	char tmpl[PATH_MAX];
+	const char *dir = getenv("TMPDIR");
+	int fd, saved;
+
+	if (dir == NULL || dir[0] != '/' || strlen(dir) > PATH_MAX - 32)
+		dir = "/tmp";
+	(void)snprintf(tmpl, sizeof(tmpl), "%s/sessrec-spool.XXXXXX", dir);
+	if ((fd = mkstemp(tmpl)) == -1)
+		return (-1);
+	/* Nobody else may open it, and it vanishes with the last close. */
+	if (unlink(tmpl) == -1 || fcntl(fd, F_SETFD, FD_CLOEXEC) == -1) {
+		saved = errno;
+		(void)unlink(tmpl);
+		(void)close(fd);
+		errno = saved;
+		return (-1);
+	}
+	return (fd);
+}
+
+int
+sr_spool_write(struct sr_spool *sp, const void *buf, size_t n, int64_t *offp)
+{
+	const unsigned char *p = buf;
+	ssize_t r;
+
+	if (sp->fd == -1 && (sp->fd = sr_tmpfile()) == -1)
+		return (-1);
+	if (offp != NULL)
+		*offp = sp->len;
+	while (n > 0) {
+		r = pwrite(sp->fd, p, n, (off_t)sp->len);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = ENOSPC;
+			return (-1);
+		}
+		p += r;
+		n -= (size_t)r;
+		sp->len += r;
+	}
+	return (0);
+}
+
+void
+sr_spool_close(struct sr_spool *sp)
+{
+	if (sp->fd != -1)
+		(void)close(sp->fd);
+	sp->fd = -1;
+	sp->len = 0;
+}
+
+static int64_t
+mtime_ns(const struct stat *st)
+{
+	return ((int64_t)st->st_mtim.tv_sec * SR_NSEC_PER_SEC +
+	    st->st_mtim.tv_nsec);
+}
+
+/* A plain file that is no archive: a container of one member. */
+static int
+open_single(struct sr_input *in, const struct stat *st, struct sr_error *err)
+{
+	struct sr_imember *m;
+	const char *base = sr_basename(in->path);
+	int status;
+
+	if ((status = sr_input_add(in, base, &m, err)) != SR_OK)
+		return (status);
+	m->pub.size = st->st_size;
+	m->pub.mode = (uint32_t)st->st_mode;
+	m->pub.mtime_ns = mtime_ns(st);
+	in->kind = SR_INPUT_FILE;
+	return (SR_OK);
+}
+
+int
+sr_input_open(struct sr_ctx *ctx, const char *path, struct sr_input **inp,
+    struct sr_error *err)
+{
+	struct sr_input *in = NULL;
+	struct sr_src src;
+	struct stat st, fst;
+	int fd, isarch, status, saved;
+
+	if (inp == NULL)
+		return (sr_error_set(err, SR_FATAL, SR_E_MISUSE, NULL, NULL,
+		    "no input handle"));
+	*inp = NULL;
+	if (ctx == NULL || path == NULL)
+		return (sr_error_set(err, SR_FATAL, SR_E_MISUSE, path, NULL,
+		    "no context or path"));
+	if (err != NULL)
+		sr_error_clear(err);
+	/*
+	 * Look before opening: opening a device or a FIFO can block or
+	 * have side effects (a tape rewinds).  The path given is followed
+	 * if it is a symbolic link; links below a directory are not.
+	 */
+	if (stat(path, &st) == -1)
+		return (sr_error_errno(err, SR_FAILED, errno, path, NULL, -1,
+		    "cannot open"));
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return (sr_error_set(err, SR_FAILED, SR_E_IO, path, NULL,
+		    "cannot open: not a regular file or directory"));
+	if ((fd = open(path,
+		 O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+		     (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0))) == -1)
+		return (sr_error_errno(err, SR_FAILED, errno, path, NULL, -1,
+		    "cannot open"));
+	if (fstat(fd, &fst) == -1) {
+		saved = errno;
+		(void)close(fd);
+		return (sr_error_errno(err, SR_FAILED, saved, path, NULL, -1,
+		    "cannot stat"));
+	}
+	if ((fst.st_mode & S_IFMT) != (st.st_mode & S_IFMT)) {
+		(void)close(fd);
+		return (sr_error_set(err, SR_FAILED, SR_E_IO, path, NULL,
+		    "cannot open: replaced while opening"));
+	}
+	if ((status = sr_input_new(ctx, SR_INPUT_FILE, path, &in, err)) !=
+	    SR_OK) {
+		(void)close(fd);
+		return (status);
+	}
+	if (S_ISDIR(fst.st_mode)) {
+		in->kind = SR_INPUT_DIR;
+		in->fd = fd;
+		status = sr_input_dir_scan(in, err);
+	} else {
+		memset(&src, 0, sizeof(src));
+		src.fd = fd;
+		src.len = -1;
+		status = sr_archive_load(in, &src, &isarch, err);
+		if (status == SR_OK && !isarch) {
+			in->fd = fd; /* closed with the input */
+			status = open_single(in, &fst, err);
+		} else
+			(void)close(fd);
+	}
+	if (status != SR_OK) {
+		sr_input_close(in);
+		return (status);
+	}
+	sr_input_sort(in);
+	*inp = in;
+	return (SR_OK);
+}
+
+void
+sr_input_close(struct sr_input *in)
+{
+	size_t i;
+
+	if (in == NULL)
+		return;
+	for (i = 0; i < in->n; i++)
+		member_release(&in->m[i]);
+	free(in->m);
+	if (in->fd != -1)
+		(void)close(in->fd);
+	sr_spool_close(&in->spool);
+	free(in->path);
+	free(in);
+}
+
+enum sr_input_kind
+sr_input_kind(const struct sr_input *in)
+{
+	return (in->kind);
+}
+
+const char *
+sr_input_path(const struct sr_input *in)
+{
+	return (in->path);
+}
+
+size_t
+sr_input_nmembers(const struct sr_input *in)
+{
+	return (in != NULL ? in->n : 0);
+}
+
+const struct sr_member *
+sr_input_member(const struct sr_input *in, size_t i)
+{
+	if (in == NULL || i >= in->n)
+		return (NULL);
+	return (&in->m[i].pub);
+}
+
+const struct sr_member *
+sr_input_find(const struct sr_input *in, const char *name)
+{
+	struct sr_imember *m = sr_input_lookup(in, name);
+
+	return (m != NULL ? &m->pub : NULL);
+}
+
+struct sr_ctx *
+sr_input_ctx(const struct sr_input *in)
+{
+	return (in->ctx);
+}
+
+/* Opens a member of a directory input without following links. */
+static int
+open_dir_member(struct sr_stream *s, struct sr_error *err)
+{
+	struct stat st;
+	int fd, saved;
+
+	fd = openat(s->in->fd, s->name,
+	    O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+	if (fd == -1)
+		return (sr_error_errno(err, SR_FAILED, errno, s->in->path,
+		    s->name, -1, "cannot open"));
+	if (fstat(fd, &st) == -1) {
+		saved = errno;
+		(void)close(fd);
+		return (sr_error_errno(err, SR_FAILED, saved, s->in->path,
+		    s->name, -1, "cannot stat"));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		struct sr_loc loc;
+
+		(void)close(fd);
+		sr_loc_clear(&loc);
+		sr_loc_set_member(&loc, s->name);
+		return (sr_error_set(err, SR_FAILED, SR_E_IO, s->in->path, &loc,
+		    "cannot open: not a regular file"));
+	}
+	s->src.fd = fd;
+	s->src.own_fd = 1;
+	s->src.len = -1;
+	return (SR_OK);
+}
+
+/* Reads the first bytes of the raw member to look for a compression magic. */
+static int
+sniff(struct sr_stream *s, unsigned char *buf, size_t n, size_t *got,
+    struct sr_error *err)
+{
+	ssize_t r;
+
+	*got = 0;
+	while (*got < n) {
+		r = sr_src_pread(&s->src, buf + *got, n - *got, (int64_t)*got);
+		if (r == -1)
+			return (sr_error_errno(err, SR_FAILED, errno,
+			    s->in->path, s->name, (int64_t)*got, "read error"));
+		if (r == 0)
+			break;
+		*got += (size_t)r;
+	}
+	return (SR_OK);
+}
+
+int
+sr_stream_open(struct sr_input *in, const char *member, unsigned flags,
+    struct sr_stream **sp, struct sr_error *err)
+{
+	struct sr_stream *s;
+	struct sr_imember *m;
+	unsigned char magic[16];
+	size_t got;
+	int status;
+
+	if (sp == NULL)
+		return (sr_error_set(err, SR_FATAL, SR_E_MISUSE, NULL, NULL,
+		    "no stream handle"));
+	*sp = NULL;
+	if (in == NULL || member == NULL)
+		return (sr_error_set(err, SR_FATAL, SR_E_MISUSE, NULL, NULL,
+		    "no input or member"));
+	if ((m = sr_input_lookup(in, member)) == NULL) {
+		status = sr_error_errno(err, SR_FAILED, ENOENT, in->path,
+		    member, -1, "no such member");
+		return (status);
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->name = sr_strdup(m->name)) == NULL) {
+		free(s);
+		return (sr_error_set(err, SR_FATAL, SR_E_NOMEM, in->path, NULL,
+		    "out of memory"));
+	}
+	s->in = in;
+	s->ctx = in->ctx;
+	sr_error_clear(&s->err);
+	s->src.fd = -1;
+	switch (m->where) {
+	case SR_MDATA_DISK:
+		if (in->kind == SR_INPUT_DIR) {
+			if ((status = open_dir_member(s, err)) != SR_OK)
+				goto fail;
+		} else {
+			/* Shared with the input: streams use pread(). */
+			s->src.fd = in->fd;
+			s->src.len = -1;
+		}
+		break;
+	case SR_MDATA_MEM:
+		s->src.mem = m->mem;
+		s->src.len = m->len;
+		break;
+	case SR_MDATA_SPOOL:
+		s->src.fd = in->spool.fd;
+		s->src.base = m->off;
+		s->src.len = m->len;
+		break;
+	}
+	if (!(flags & SR_OPEN_RAW)) {
+		if ((status = sniff(s, magic, sizeof(magic), &got, err)) !=
+		    SR_OK)
+			goto fail;
+		if (sr_decoder_magic(magic, got) &&
+		    (status = sr_decoder_open(s)) != SR_OK) {
+			if (err != NULL)
+				*err = s->err;
+			goto fail;
+		}
+	}
+	if (sr_stream_window_init(s) != 0) {
+		status = sr_error_set(err, SR_FATAL, SR_E_NOMEM, in->path, NULL,
+		    "out of memory");
+		goto fail;
+	}
+	*sp = s;
+	return (SR_OK);
+fail:
+	sr_stream_close(s);
+	return (status);
+}
+
+void
+sr_stream_close(struct sr_stream *s)
+{
+	if (s == NULL)
+		return;
+	sr_decoder_close(s->dec);
+	sr_src_close(&s->src);
+	free(s->buf);
+	free(s->name);
+	free(s);
+}
+
+const char *
+sr_stream_name(const struct sr_stream *s)
+{
+	return (s->name);
+}
+
+int
+sr_stream_truncated(const struct sr_stream *s)
+{
+	return (s->dec != NULL && sr_decoder_truncated(s->dec));
+}
+
+int
+sr_stream_decoded(const struct sr_stream *s)
+{
+	return (s->dec != NULL);
+}
+
+const struct sr_error *
+sr_stream_error(const struct sr_stream *s)
+{
+	return (&s->err);
+}

@@ -1,0 +1,656 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The sessrec authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The public interface of libsessrec: the only header src/ and tests/ use.
+ *
+ * A recording is read as a sequence of sessions, each session being
+ * metadata (struct sr_session) followed by an ordered stream of timed
+ * events (struct sr_event).  Every subcommand consumes this one model.
+ *
+ * The library never prints and never exits.  Every int function returns a
+ * value of the status ladder (enum sr_status); details of a failure live
+ * in a struct sr_error on the handle, and warnings go to the diagnostics
+ * callback of the struct sr_ctx.
+ */
+#ifndef SESSREC_H
+#define SESSREC_H
+
+#include <sys/types.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __GNUC__
+#define SR_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define SR_PRINTF(f, a)
+#endif
+
+#ifndef nitems
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+#define SR_NSEC_PER_SEC 1000000000LL
+#define SR_NSEC_PER_MSEC 1000000LL
+#define SR_NSEC_PER_USEC 1000LL
+
+/* The status ladder.  Positive values are not errors. */
+enum sr_status {
+	SR_OK = 0,	 /* done */
+	SR_EOF = 1,	 /* no more sessions or events */
+	SR_WARN = -1,	 /* usable, but something was odd */
+	SR_FAILED = -2,	 /* this session or member is unusable */
+	SR_FATAL = -3,	 /* the handle is unusable */
+};
+
+/* Error categories. */
+enum sr_errcat {
+	SR_E_NONE = 0,
+	SR_E_IO,	  /* errnum holds errno */
+	SR_E_NOMEM,
+	SR_E_FORMAT,	  /* the input breaks its format's grammar */
+	SR_E_LIMIT,	  /* a configured limit was exceeded */
+	SR_E_UNSUPPORTED, /* valid but not handled (version, feature) */
+	SR_E_MISUSE,	  /* API misuse */
+};
+
+/*
+ * A location inside a recording.  Unknown numbers are -1; an unknown
+ * member is "".  The member is the name inside a container (a file of a
+ * directory, a member of an archive), relative to the container.
+ */
+#define SR_MEMBER_MAX 512
+struct sr_loc {
+	char member[SR_MEMBER_MAX];
+	int64_t line;	/* 1-based line number */
+	int64_t msg_id; /* tlog message id */
+	int64_t offset; /* byte offset in the (decoded) member */
+};
+
+#define SR_ERROR_PATH_MAX 1024
+#define SR_ERROR_MSG_MAX 512
+struct sr_error {
+	enum sr_errcat cat;
+	int errnum;			 /* errno for SR_E_IO, else 0 */
+	char path[SR_ERROR_PATH_MAX];	 /* container path, or "" */
+	struct sr_loc loc;
+	char msg[SR_ERROR_MSG_MAX];
+};
+
+/* Clears a location to "unknown everywhere". */
+void sr_loc_clear(struct sr_loc *);
+/* Sets loc->member, truncating to SR_MEMBER_MAX - 1 bytes. */
+void sr_loc_set_member(struct sr_loc *, const char *);
+
+void sr_error_clear(struct sr_error *);
+/*
+ * Fills the error and returns status, so that callers can write
+ * "return (sr_error_set(e, SR_FAILED, SR_E_FORMAT, loc, "..."));".
+ * path and loc may be NULL (left as they are).
+ */
+int sr_error_set(struct sr_error *, int status, enum sr_errcat,
+    const char *path, const struct sr_loc *, const char *fmt, ...)
+    SR_PRINTF(6, 7);
+int sr_error_vset(struct sr_error *, int status, enum sr_errcat,
+    const char *path, const struct sr_loc *, const char *fmt, va_list)
+    SR_PRINTF(6, 0);
+/*
+ * Formats "'PATH': member 'M': line L: message id I: offset O: MSG" with
+ * the unknown parts left out, into buf (always NUL-terminated).  Returns
+ * buf.  Bytes are copied as they are: escaping for a terminal is the
+ * caller's job.
+ */
+char *sr_error_format(const struct sr_error *, char *buf, size_t len);
+/* Formats only the location part ("member 'x': line 3"), "" if none. */
+char *sr_loc_format(const struct sr_loc *, char *buf, size_t len);
+const char *sr_errcat_name(enum sr_errcat);
+
+/*
+ * Limits.  Every buffer grown from input has one.  Names and defaults:
+ *   event    1 MiB    bytes of one event
+ *   line     4 MiB    one JSON or timing line
+ *   meta     64 KiB   metadata of one session
+ *   members  100000   members of one container
+ *   spool    64 MiB   archive members and decoded data kept in memory
+ *   decoded  64 GiB   decoded bytes of one member (decompression bombs)
+ *   sessions 1000000  sessions in one recording file
+ */
+enum sr_limit {
+	SR_LIMIT_EVENT,
+	SR_LIMIT_LINE,
+	SR_LIMIT_META,
+	SR_LIMIT_MEMBERS,
+	SR_LIMIT_SPOOL,
+	SR_LIMIT_DECODED,
+	SR_LIMIT_SESSIONS,
+	SR_LIMIT__COUNT
+};
+
+struct sr_ctx;
+
+/*
+ * Diagnostics callback: called for every warning a reader finds (status
+ * SR_WARN) and for errors the catalog skips over.  The error is borrowed
+ * for the duration of the call.
+ */
+typedef void (*sr_diag_fn)(void *arg, int status, const struct sr_error *);
+
+/* Caller frees with sr_ctx_free(); NULL when out of memory. */
+struct sr_ctx *sr_ctx_new(void);
+void sr_ctx_free(struct sr_ctx *);
+void sr_ctx_set_diag(struct sr_ctx *, sr_diag_fn, void *arg);
+/* Reports a diagnostic through the callback (no-op without one). */
+void sr_ctx_diag(const struct sr_ctx *, int status, const struct sr_error *);
+uint64_t sr_ctx_limit(const struct sr_ctx *, enum sr_limit);
+void sr_ctx_set_limit(struct sr_ctx *, enum sr_limit, uint64_t);
+/*
+ * Parses "NAME=VALUE" (VALUE with an optional K, M, G suffix, powers of
+ * 1024) and sets the limit.  SR_FAILED with a message in err on a bad name
+ * or value.
+ */
+int sr_ctx_parse_limit(struct sr_ctx *, const char *spec, struct sr_error *);
+const char *sr_limit_name(enum sr_limit);
+
+/*
+ * Bounded buffer.  data is never NULL and always NUL-terminated; max is
+ * mandatory.  Appends past max return SR_E_LIMIT and change nothing; out
+ * of memory returns SR_E_NOMEM.  Success is SR_E_NONE.
+ */
+struct sr_buf {
+	char *data;
+	size_t len;
+	size_t cap; /* 0 while data points at a static "" */
+	size_t max;
+};
+
+void sr_buf_init(struct sr_buf *, size_t max);
+void sr_buf_release(struct sr_buf *);
+void sr_buf_reset(struct sr_buf *); /* len = 0, keeps memory */
+int sr_buf_reserve(struct sr_buf *, size_t extra);
+int sr_buf_append(struct sr_buf *, const void *, size_t);
+int sr_buf_putc(struct sr_buf *, int);
+int sr_buf_printf(struct sr_buf *, const char *, ...) SR_PRINTF(2, 3);
+/* Caller frees the result with free(); the buffer is empty afterwards. */
+char *sr_buf_detach(struct sr_buf *, size_t *lenp);
+
+/* Time.  All times are int64 nanoseconds. */
+
+/*
+ * Parses a non-negative decimal number of seconds ("12", "0.5",
+ * "1.000000001", extra fraction digits truncated) from s[0..len).
+ * Returns 0, or -1 on a syntax error or overflow.
+ */
+int sr_time_parse_seconds(const char *s, size_t len, int64_t *ns);
+/* Formats epoch nanoseconds as ISO 8601 UTC "2026-11-25T03:37:20Z". */
+char *sr_time_format_iso(int64_t epoch_ns, char *buf, size_t len);
+/* Same with milliseconds: "2026-11-25T03:37:20.123Z". */
+char *sr_time_format_iso_ms(int64_t epoch_ns, char *buf, size_t len);
+/* Formats a duration as "HH:MM:SS.mmm" (hours grow as needed). */
+char *sr_time_format_offset(int64_t ns, char *buf, size_t len);
+/*
+ * Parses a point in time for --since/--until: ISO 8601
+ * ("2026-11-25", "2026-11-25T03:37", "2026-11-25T03:37:20Z",
+ * "2026-11-25 03:37:20+01:00"; no zone means UTC), "@EPOCH", or an age
+ * before now ("30s", "15m", "6h", "2d", "1w").  Returns 0 or -1.
+ */
+int sr_time_parse_when(const char *s, int64_t now_ns, int64_t *epoch_ns);
+/* Parses a duration ("90", "1.5s", "15m", "6h", "2d"); 0 or -1. */
+int sr_time_parse_duration(const char *s, int64_t *ns);
+/* Parses an offset into a session: "90", "1:30", "01:02:03.5". */
+int sr_time_parse_offset(const char *s, int64_t *ns);
+/* Current wall clock in epoch nanoseconds. */
+int64_t sr_time_now(void);
+
+/* Strings. */
+
+/*
+ * Appends s[0..len) to b escaped for a terminal: printable ASCII and valid
+ * UTF-8 except C1 controls and bidi/format characters are kept; anything
+ * else becomes \n, \t, \\ or \xHH.  The result never carries a control
+ * character.
+ */
+int sr_str_escape(struct sr_buf *, const char *s, size_t len);
+/*
+ * Appends s as a JSON string (with quotes).  Invalid UTF-8 bytes are
+ * written as U+FFFD so the output is always valid JSON.
+ */
+int sr_str_json(struct sr_buf *, const char *s, size_t len);
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+size_t sr_utf8_valid(const unsigned char *s, size_t len);
+
+/*
+ * The session model.
+ */
+enum sr_field {
+	SR_F_SESSION_ID,
+	SR_F_ACTOR,
+	SR_F_TARGET,
+	SR_F_HOST,
+	SR_F_SRC_IP,
+	SR_F_TICKET,
+	SR_F_COMMAND,
+	SR_F_CWD,
+	SR_F_TTY,
+	SR_F_TERM,
+	SR_F__COUNT
+};
+
+/* Normalized field name ("session_id", "src_ip", ...). */
+const char *sr_field_name(enum sr_field);
+
+enum sr_have {
+	SR_HAVE_START = 1 << 0,
+	SR_HAVE_DURATION = 1 << 1,
+	SR_HAVE_GEOMETRY = 1 << 2,
+	SR_HAVE_EXIT = 1 << 3,	 /* exit_status is valid */
+	SR_HAVE_SIGNAL = 1 << 4, /* exit_signal is valid */
+};
+
+/* Whether the recorder finished writing the session. */
+enum sr_state {
+	SR_STATE_UNKNOWN = 0, /* the format cannot tell */
+	SR_STATE_COMPLETE,    /* the recorder marked it finished */
+	SR_STATE_INCOMPLETE,  /* still recording, or the recorder died */
+};
+
+struct sr_kv {
+	char *key;
+	char *value;
+};
+
+/*
+ * Session metadata.  Unknown is not zero: missing strings are NULL and
+ * numbers carry a bit in have.  Every string is owned by the session and
+ * NUL-terminated; it may hold any byte but NUL, so escape it before it
+ * reaches a terminal.
+ */
+struct sr_session {
+	char *field[SR_F__COUNT];
+	char **argv; /* NULL-terminated; NULL when unknown */
+	size_t argc;
+	unsigned have; /* enum sr_have */
+	int64_t start_ns;    /* since the epoch */
+	int64_t duration_ns; /* time of the last event, or as recorded */
+	unsigned rows, cols;
+	int exit_status;
+	char exit_signal[32];
+	enum sr_state state;
+	const char *format; /* static: the format's name */
+	char *path;	    /* where it was read: container path + member */
+	struct sr_kv *extras; /* format-specific, in order of appearance */
+	size_t nextras;
+	size_t extras_cap;
+	size_t meta_bytes; /* bytes held, checked against meta_max */
+	size_t meta_max;
+};
+
+void sr_session_init(struct sr_session *, size_t meta_max);
+void sr_session_release(struct sr_session *);
+/* Heap copy; caller frees with sr_session_free().  NULL on no memory. */
+struct sr_session *sr_session_dup(const struct sr_session *);
+void sr_session_free(struct sr_session *);
+/*
+ * Setters copy their arguments.  They return SR_OK, or SR_FAILED when the
+ * session's meta limit would be exceeded (the field is left unchanged),
+ * or SR_FATAL when out of memory.  A NULL value clears the field.
+ */
+int sr_session_set(struct sr_session *, enum sr_field, const char *,
+    size_t len);
+int sr_session_set_str(struct sr_session *, enum sr_field, const char *);
+int sr_session_set_path(struct sr_session *, const char *);
+int sr_session_set_argv(struct sr_session *, const char *const *argv,
+    size_t argc);
+/* Adds a key/value extra; a key already present is replaced. */
+int sr_session_add_extra(struct sr_session *, const char *key,
+    const char *value, size_t vlen);
+/* Borrowed; NULL when absent. */
+const char *sr_session_extra(const struct sr_session *, const char *key);
+
+/*
+ * Metadata predicates shared by ls, grep and archive.  Patterns are shell
+ * globs (fnmatch(3)) on the escaped-free raw field; NULL matches anything,
+ * and a pattern never matches an unknown (NULL) field.  A time window
+ * keeps sessions that overlap [since, until]; a session with an unknown
+ * start never passes a time filter.
+ */
+struct sr_meta_filter {
+	const char *field[SR_F__COUNT];
+	const char *format;
+	int64_t since_ns;
+	int64_t until_ns;
+	int have_since;
+	int have_until;
+};
+
+/* Nonzero when the session passes the filter. */
+int sr_session_match(const struct sr_session *, const struct sr_meta_filter *);
+/*
+ * Appends the session as one JSON object with the normalized field names
+ * (unknown values are null); with extras, also an "extras" object.
+ */
+int sr_session_json(struct sr_buf *, const struct sr_session *, int extras);
+
+/*
+ * The event model.  Type numbers are frozen: native recordings store them.
+ */
+enum sr_event_type {
+	SR_EV_OUTPUT = 1,
+	SR_EV_INPUT = 2,
+	SR_EV_RESIZE = 3,
+	SR_EV_SUSPEND = 4,
+	SR_EV_RESUME = 5,
+	SR_EV_MARKER = 6,
+	SR_EV_END = 7,
+};
+
+enum sr_stream_id {
+	SR_STREAM_NONE = 0,
+	SR_STREAM_TTYOUT = 1,
+	SR_STREAM_TTYIN = 2,
+	SR_STREAM_STDIN = 3,
+	SR_STREAM_STDOUT = 4,
+	SR_STREAM_STDERR = 5,
+};
+
+enum sr_event_flags {
+	SR_EVF_BINARY = 1 << 0, /* data is not (only) valid UTF-8 text */
+	SR_EVF_GAP = 1 << 1,	/* data was lost before this event */
+	SR_EVF_MASKED = 1 << 2, /* input withheld (password) */
+	SR_EVF_SYNTH = 1 << 3,	/* made up by the reader, not recorded */
+};
+
+/* Where an event came from, for messages.  -1 is unknown. */
+struct sr_evloc {
+	int64_t line;
+	int64_t msg_id;
+	int64_t offset;
+};
+
+/*
+ * One timed event.  data is borrowed: valid until the next
+ * sr_reader_next_event() or sr_reader_next_session() on that reader.
+ * For SR_EV_MARKER data is the label, for SR_EV_SUSPEND/RESUME the signal
+ * name ("TSTP"), for SR_EV_END the exit status as text or "".
+ */
+struct sr_event {
+	enum sr_event_type type;
+	enum sr_stream_id stream;
+	int64_t t_ns; /* since the session start */
+	const unsigned char *data;
+	size_t len;
+	unsigned flags; /* enum sr_event_flags */
+	unsigned rows, cols; /* SR_EV_RESIZE */
+	struct sr_evloc loc;
+};
+
+const char *sr_event_type_name(enum sr_event_type);
+const char *sr_stream_id_name(enum sr_stream_id);
+
+/*
+ * The input layer.  An input is a container of members: a plain file is
+ * a container of one member (named after the file's base name), a
+ * directory holds its regular files (recursively, names relative to it),
+ * an archive its entries.  Decoding (gzip, zstd, xz, bzip2) sits beneath:
+ * a member opened without SR_OPEN_RAW is decoded when compressed.
+ */
+enum sr_input_kind {
+	SR_INPUT_FILE = 1,
+	SR_INPUT_DIR,
+	SR_INPUT_ARCHIVE,
+	SR_INPUT_MEM,
+};
+
+struct sr_member {
+	const char *name; /* relative path, '/'-separated */
+	int64_t size;	  /* stored (undecoded) size, -1 unknown */
+	uint32_t mode;	  /* st_mode bits as stored, 0 unknown */
+	int64_t mtime_ns; /* 0 unknown */
+};
+
+struct sr_input;
+struct sr_stream;
+
+/*
+ * Opens path as a container.  *inp is owned by the caller: free with
+ * sr_input_close().  Returns SR_OK or SR_FAILED with err filled.
+ */
+int sr_input_open(struct sr_ctx *, const char *path, struct sr_input **inp,
+    struct sr_error *err);
+/*
+ * A container over memory (borrowed: it must outlive the input).  When
+ * the bytes are an archive, its entries are the members; otherwise they
+ * are one member called name.
+ */
+int sr_input_open_mem(struct sr_ctx *, const char *name, const void *data,
+    size_t len, struct sr_input **inp, struct sr_error *err);
+void sr_input_close(struct sr_input *);
+enum sr_input_kind sr_input_kind(const struct sr_input *);
+const char *sr_input_path(const struct sr_input *); /* borrowed */
+size_t sr_input_nmembers(const struct sr_input *);
+/* Borrowed; valid until sr_input_close(). Members are sorted by name. */
+const struct sr_member *sr_input_member(const struct sr_input *, size_t i);
+const struct sr_member *sr_input_find(const struct sr_input *,
+    const char *name);
+struct sr_ctx *sr_input_ctx(const struct sr_input *);
+
+enum sr_open_flags {
+	SR_OPEN_RAW = 1 << 0, /* do not decode gzip, zstd, xz or bzip2 */
+};
+
+/*
+ * Opens a byte view of a member.  Caller closes with sr_stream_close().
+ * Streams are seekable whatever lies beneath (decoded data is spooled).
+ */
+int sr_stream_open(struct sr_input *, const char *member, unsigned flags,
+    struct sr_stream **sp, struct sr_error *err);
+void sr_stream_close(struct sr_stream *);
+/*
+ * Returns a pointer to the next n bytes without consuming them; *avail is
+ * set to the number available (less than n only at the end of data).
+ * Borrowed until the next call on the stream.  NULL on a read error (see
+ * sr_stream_error()); at EOF a non-NULL pointer with *avail == 0.
+ */
+const unsigned char *sr_stream_peek(struct sr_stream *, size_t n,
+    size_t *avail);
+/* Consumes n bytes (at most what the last peek made available). */
+void sr_stream_consume(struct sr_stream *, size_t n);
+/* Reads up to n bytes; *got is 0 at EOF.  SR_OK or SR_FAILED. */
+int sr_stream_read(struct sr_stream *, void *buf, size_t n, size_t *got);
+/*
+ * Next line without its "\n" (a "\r" before it is kept).  *line is
+ * borrowed until the next call.  SR_EOF at the end; a last line without
+ * "\n" is returned with *complete = 0.  A line longer than max is
+ * SR_FAILED with SR_E_LIMIT in the error; the stream then stands after
+ * the line.
+ */
+int sr_stream_getline(struct sr_stream *, const char **line, size_t *len,
+    int *complete, size_t max);
+int64_t sr_stream_offset(const struct sr_stream *); /* decoded offset */
+int sr_stream_seek(struct sr_stream *, int64_t offset);
+/* Decoded size, -1 while unknown. */
+int64_t sr_stream_size(struct sr_stream *);
+/* The member name (borrowed). */
+const char *sr_stream_name(const struct sr_stream *);
+/* Nonzero when the data was decoded and the encoded stream ended early. */
+int sr_stream_truncated(const struct sr_stream *);
+/* Nonzero when the member was compressed and is being decoded. */
+int sr_stream_decoded(const struct sr_stream *);
+const struct sr_error *sr_stream_error(const struct sr_stream *);
+
+/*
+ * Formats.  The descriptors live in lib/fmt/; callers see them only
+ * through these functions.
+ */
+struct sr_format;
+/* Borrowed static descriptor; NULL when no format has that name. */
+const struct sr_format *sr_format_find(const char *name);
+const char *sr_format_name(const struct sr_format *);
+const char *sr_format_description(const struct sr_format *);
+/* Iterates over the table: i from 0 until NULL. */
+const struct sr_format *sr_format_at(size_t i);
+
+/*
+ * A recording found in a container: the format that won the bidding and
+ * the member it is rooted at (a file, or a directory prefix for formats
+ * made of several members).
+ */
+struct sr_found {
+	const struct sr_format *fmt;
+	char *member;	 /* owned; "" for the container's root directory */
+	char *partners[4]; /* owned, NULL-terminated: other members claimed */
+};
+
+/*
+ * Probes every member of the container and collects the recordings in
+ * it, in member order.  Members claimed by a recording (a sudo session's
+ * files, a script log's timing partner) are not probed again.  Members no
+ * format recognizes are skipped; with want_unknown they are returned with
+ * fmt NULL.  *found is owned by the caller: sr_found_free_all().
+ */
+int sr_probe_container(struct sr_input *, int want_unknown,
+    struct sr_found **found, size_t *nfound, struct sr_error *err);
+void sr_found_free_all(struct sr_found *, size_t n);
+/*
+ * Probes one member and returns the winning format or NULL; *bid is set
+ * to its bid (0 when none).
+ */
+const struct sr_format *sr_probe_member(struct sr_input *, const char *member,
+    int *bid);
+
+/*
+ * Readers.
+ */
+struct sr_reader;
+
+/*
+ * Opens a reader on a recording rooted at member of in (see sr_found).
+ * fmt NULL probes.  The input must outlive the reader.  Caller closes
+ * with sr_reader_close().  SR_OK, or SR_FAILED/SR_FATAL with err filled.
+ */
+int sr_reader_open(struct sr_ctx *, struct sr_input *, const char *member,
+    const struct sr_format *fmt, struct sr_reader **rp, struct sr_error *err);
+void sr_reader_close(struct sr_reader *);
+/*
+ * Advances to the next session.  *sp is borrowed until the next call or
+ * sr_reader_close(); keep it with sr_session_dup().  SR_OK, SR_EOF,
+ * SR_WARN (usable, a warning went to the diagnostics callback),
+ * SR_FAILED (this session is unusable; calling again moves on) or
+ * SR_FATAL.
+ */
+int sr_reader_next_session(struct sr_reader *, const struct sr_session **sp);
+/* Next event of the current session; *evp borrowed as described above. */
+int sr_reader_next_event(struct sr_reader *, const struct sr_event **evp);
+/* The last error (borrowed). */
+const struct sr_error *sr_reader_error(const struct sr_reader *);
+const struct sr_format *sr_reader_format(const struct sr_reader *);
+/* Number of warnings reported so far on this reader. */
+size_t sr_reader_warnings(const struct sr_reader *);
+
+/*
+ * Textview: rebuilds the lines a viewer saw from output events.  Escape
+ * sequences are removed, CR and backspace overwrites applied, UTF-8 split
+ * across events reassembled.  Completed lines come out through the
+ * callback with the time of the event that began them.
+ */
+struct sr_textview;
+typedef int (*sr_textview_line_fn)(void *arg, const char *line, size_t len,
+    int64_t t_ns);
+/* Caller frees with sr_textview_free().  NULL on no memory. */
+struct sr_textview *sr_textview_new(size_t max_line, sr_textview_line_fn,
+    void *arg);
+void sr_textview_free(struct sr_textview *);
+/* Feeds output bytes; returns the first non-zero callback result, or 0. */
+int sr_textview_feed(struct sr_textview *, const unsigned char *, size_t,
+    int64_t t_ns);
+/* Ends the current line if it holds anything (session end). */
+int sr_textview_flush(struct sr_textview *);
+/* Forgets the partial line and the parser state (new session). */
+void sr_textview_reset(struct sr_textview *);
+
+/*
+ * Catalog: the configured sources and the sessions in them.
+ */
+struct sr_catalog;
+
+/* One session found by a scan.  All strings owned by the catalog. */
+struct sr_entry {
+	struct sr_session *session; /* owned by the catalog */
+	size_t source;		    /* index of the source */
+	size_t input;		    /* index of the opened input */
+	const struct sr_format *fmt;
+	char *member;		    /* recording root inside the input */
+	size_t index;		    /* session index inside the recording */
+	int status;		    /* worst status seen while listing */
+};
+
+/* Caller frees with sr_catalog_free(). */
+struct sr_catalog *sr_catalog_new(struct sr_ctx *);
+void sr_catalog_free(struct sr_catalog *);
+/* Adds a source (file, directory or archive).  Copies path. */
+int sr_catalog_add_source(struct sr_catalog *, const char *path);
+size_t sr_catalog_nsources(const struct sr_catalog *);
+const char *sr_catalog_source(const struct sr_catalog *, size_t);
+enum sr_defaults_flags {
+	SR_DEFAULTS_ENV = 1 << 0,	 /* SESSREC_SOURCES may override */
+	SR_DEFAULTS_TRUST_USER = 1 << 1, /* a config owned by the euid counts */
+};
+
+/*
+ * Adds the default sources: SESSREC_SOURCES (colon-separated) when set
+ * and SR_DEFAULTS_ENV is given, else the "sources" of the config file
+ * when it exists and is owned by root (or, with SR_DEFAULTS_TRUST_USER,
+ * by the effective user) and writable by nobody else, else
+ * /var/log/sessrec, /var/log/sudo-io, /var/log/tlog.  Sources named in
+ * the environment are reported when missing; the others are skipped
+ * quietly, as a fresh host may not have them yet.
+ */
+int sr_catalog_add_defaults(struct sr_catalog *, const char *config_path,
+    unsigned flags, struct sr_error *);
+/*
+ * Scans every source: opens it, probes, and lists every session's
+ * metadata.  Unreadable sources and recordings are reported through the
+ * diagnostics callback and counted; the scan goes on.  Returns SR_OK, or
+ * SR_WARN when something could not be read.
+ */
+int sr_catalog_scan(struct sr_catalog *);
+/* Number of problems reported during the scan. */
+size_t sr_catalog_failures(const struct sr_catalog *);
+size_t sr_catalog_nentries(const struct sr_catalog *);
+/* Borrowed, valid until sr_catalog_free(). */
+const struct sr_entry *sr_catalog_entry(const struct sr_catalog *, size_t);
+/* Sorts entries by start time (unknown last), then id, then path. */
+void sr_catalog_sort(struct sr_catalog *);
+/*
+ * Resolves what a user typed: an existing path (its sessions; when it
+ * holds several, all are matched), an exact session id, or a unique id
+ * prefix.  Scans if not yet scanned.  On SR_OK, idx and n give matches
+ * (owned by the caller, free()); SR_FAILED with err filled when there is
+ * no match or the prefix is ambiguous (the message lists candidates).
+ */
+int sr_catalog_resolve(struct sr_catalog *, const char *what, size_t **idx,
+    size_t *n, struct sr_error *err);
+/*
+ * Opens a reader positioned on an entry's session: next_event() then
+ * yields its events.  Caller closes the reader.
+ */
+int sr_catalog_open_entry(struct sr_catalog *, size_t i,
+    struct sr_reader **rp, const struct sr_session **sp,
+    struct sr_error *err);
+
+#endif /* SESSREC_H */

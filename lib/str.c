@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The sessrec authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * String escaping for terminals and JSON, and strict UTF-8 validation.
+ *
+ * Every string that comes from a recording (user names, argv, titles,
+ * file names) is hostile: it may carry escape sequences aimed at the
+ * analyst's terminal, C1 controls, or bidi controls that reorder what is
+ * shown (CVE-2021-42574).  sr_str_escape() is the one function that makes
+ * such a string safe to print (SECURITY.md S7); sr_str_json() makes it
+ * safe to put in NDJSON, which also ends up on terminals.
+ *
+ * Both append to an sr_buf and return what the buffer returned:
+ * SR_E_NONE (0) on success, SR_E_LIMIT or SR_E_NOMEM otherwise.  On
+ * failure the buffer is left as it was before the call, so a caller never
+ * sees half an escape.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdint.h>
+#include <string.h>
+
+#include "compat.h"
+#include "sr-private.h"
+
+static const char hexdig[] = "0123456789abcdef";
+
+size_t
+sr_utf8_valid(const unsigned char *s, size_t len)
+{
+	unsigned char c, lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (len == 0)
+		return (0);
+	c = s[0];
+	if (c < 0x80)
+		return (1);
+	/*
+	 * The second byte's range rules out overlong forms (E0, F0),
+	 * surrogates (ED) and code points past U+10FFFF (F4); C0, C1 and
+	 * F5..FF never start a sequence.
+	 */
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else
+		return (0);
+	if (len < n)
+		return (0);
+	if (s[1] < lo || s[1] > hi)
+		return (0);
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return (0);
+	return (n);
+}
+
+/* Decodes a sequence already checked by sr_utf8_valid(). */
+static uint32_t
+utf8_decode(const unsigned char *s, size_t n)
+{
+	switch (n) {
+	case 2:
+		return ((uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f));
+	case 3:
+		return ((uint32_t)(s[0] & 0x0f) << 12 |
+		    (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f));
+	default:
+		return ((uint32_t)(s[0] & 0x07) << 18 |
+		    (uint32_t)(s[1] & 0x3f) << 12 |
+		    (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f));
+	}
+}
+
+/*
+ * Valid code points that must not reach a terminal as they are.  C1
+ * controls are acted on by several terminals even in UTF-8 mode.  The
+ * others are invisible or reorder text, so a name could look like
+ * another, or hide part of itself:
+ *   U+00AD soft hyphen, U+061C Arabic letter mark, U+180E Mongolian vowel
+ *   separator, U+200B zero width space, U+200E/F LRM/RLM, U+2028/9 line
+ *   and paragraph separators, U+202A-E bidi embeddings and overrides,
+ *   U+2060-4 word joiner and invisible operators, U+2066-9 bidi isolates,
+ *   U+206A-F deprecated format controls, U+3164 and U+FFA0 Hangul
+ *   fillers (blank, used to fake empty names), U+FEFF zero width no-break
+ *   space, U+FFF9-B interlinear annotation, U+E0000-7F tag characters
+ *   (invisible text smuggling).
+ * U+200C/D (ZWNJ, ZWJ) stay: Persian, Indic scripts and emoji need them.
+ */
+static int
+cp_hidden(uint32_t cp)
+{
+	if (cp < 0xa0)
+		return (cp >= 0x80);
+	if (cp < 0x2000)
+		return (cp == 0xad || cp == 0x61c || cp == 0x180e);
+	if (cp <= 0x206f)
+		return (cp == 0x200b || cp == 0x200e || cp == 0x200f ||
+		    cp == 0x2028 || cp == 0x2029 ||
+		    (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2060 && cp <= 0x2064) || cp >= 0x2066);
+	if (cp < 0xe000)
+		return (cp == 0x3164);
+	if (cp < 0x10000)
+		return (cp == 0xfeff || cp == 0xffa0 ||
+		    (cp >= 0xfff9 && cp <= 0xfffb));
+	return (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
+int
+sr_str_escape(struct sr_buf *b, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, j, n, start = b->len;
+	char hex[4] = { '\\', 'x', 0, 0 };
+	int r = SR_E_NONE;
+
+	while (i < len && r == SR_E_NONE) {
+		/* Copy runs of printable ASCII but '\\' in one append. */
+		for (j = i; j < len && s[j] >= 0x20 && s[j] < 0x7f &&
+		     s[j] != '\\';
+		     j++)
+			continue;
+		if (j > i) {
+			r = sr_buf_append(b, s + i, j - i);
+			i = j;
+			continue;
+		}
+		switch (s[i]) {
+		case '\n':
+			r = sr_buf_append(b, "\\n", 2);
+			i++;
+			continue;
+		case '\t':
+			r = sr_buf_append(b, "\\t", 2);
+			i++;
+			continue;
+		case '\\':
+			r = sr_buf_append(b, "\\\\", 2);
+			i++;
+			continue;
+		}
+		n = s[i] >= 0x80 ? sr_utf8_valid(s + i, len - i) : 0;
+		if (n > 1 && !cp_hidden(utf8_decode(s + i, n))) {
+			r = sr_buf_append(b, s + i, n);
+			i += n;
+			continue;
+		}
+		/* Controls, invalid bytes and every byte of a hidden one. */
+		if (n == 0)
+			n = 1;
+		for (j = 0; j < n && r == SR_E_NONE; j++) {
+			hex[2] = hexdig[s[i + j] >> 4];
+			hex[3] = hexdig[s[i + j] & 0xf];
+			r = sr_buf_append(b, hex, 4);
+		}
+		i += n;
+	}
+	if (r != SR_E_NONE) {
+		b->len = start;
+		if (b->cap != 0)
+			b->data[start] = '\0';
+	}
+	return (r);
+}
+
+/* Appends a JSON \uXXXX escape. */
+static int
+json_u(struct sr_buf *b, uint32_t cp)
+{
+	char u[6] = { '\\', 'u', 0, 0, 0, 0 };
+
+	u[2] = hexdig[(cp >> 12) & 0xf];
+	u[3] = hexdig[(cp >> 8) & 0xf];
+	u[4] = hexdig[(cp >> 4) & 0xf];
+	u[5] = hexdig[cp & 0xf];
+	return (sr_buf_append(b, u, 6));
+}
+
+int
+sr_str_json(struct sr_buf *b, const char *str, size_t len)
+{
+	static const char fffd[] = "\xef\xbf\xbd";
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, j, n, start = b->len;
+	uint32_t cp;
+	int r;
+
+	r = sr_buf_putc(b, '"');
+	while (i < len && r == SR_E_NONE) {
+		for (j = i; j < len && s[j] >= 0x20 && s[j] < 0x7f &&
+		     s[j] != '"' && s[j] != '\\';
+		     j++)
+			continue;
+		if (j > i) {
+			r = sr_buf_append(b, s + i, j - i);
+			i = j;
+			continue;
+		}
+		switch (s[i]) {
+		case '"':
+			r = sr_buf_append(b, "\\\"", 2);
+			break;
+		case '\\':
+			r = sr_buf_append(b, "\\\\", 2);
+			break;
+		case '\n':
+			r = sr_buf_append(b, "\\n", 2);
+			break;
+		case '\t':
+			r = sr_buf_append(b, "\\t", 2);
+			break;
+		case '\r':
+			r = sr_buf_append(b, "\\r", 2);
+			break;
+		case '\b':
+			r = sr_buf_append(b, "\\b", 2);
+			break;
+		case '\f':
+			r = sr_buf_append(b, "\\f", 2);
+			break;
+		default:
+			if (s[i] < 0x80) { /* other C0 and DEL */
+				r = json_u(b, s[i]);
+				break;
+			}
+			if ((n = sr_utf8_valid(s + i, len - i)) == 0) {
+				r = sr_buf_append(b, fffd, 3);
+				break;
+			}
+			/*
+			 * NDJSON is often read on a terminal: write hidden
+			 * code points as \u escapes, which mean the same to
+			 * any JSON reader.
+			 */
+			cp = utf8_decode(s + i, n);
+			if (!cp_hidden(cp))
+				r = sr_buf_append(b, s + i, n);
+			else if (cp < 0x10000)
+				r = json_u(b, cp);
+			else {
+				cp -= 0x10000;
+				r = json_u(b, 0xd800 | (cp >> 10));
+				if (r == SR_E_NONE)
+					r = json_u(b, 0xdc00 | (cp & 0x3ff));
+			}
+			i += n;
+			continue;
+		}
+		i++;
+	}
+	if (r == SR_E_NONE)
+		r = sr_buf_putc(b, '"');
+	if (r != SR_E_NONE) {
+		b->len = start;
+		if (b->cap != 0)
+			b->data[start] = '\0';
+	}
+	return (r);
+}

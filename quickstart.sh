@@ -1,0 +1,61 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Sets up a Debian 12 machine for sessrec and builds it, then either runs
+# sessrec on the bundled samples (demo) or runs the whole test suite
+# (test).  Run as root (it installs missing Debian packages with apt-get).
+#
+#   ./quickstart.sh demo    build, then ls, info and cat the samples
+#   ./quickstart.sh test    build, then make check
+set -eu
+
+cd "$(dirname "$0")"
+what=${1:-demo}
+
+# Build dependencies, then the real tools the tests drive.
+BUILD_PKGS="build-essential autoconf automake pkg-config libjansson-dev
+libpcre2-dev libzstd-dev libarchive-dev libncurses-dev libcmocka-dev mandoc"
+TEST_PKGS="tlog sudo asciinema ttyrec bsdutils zstd jq tmux zip gzip xz-utils
+bzip2 clang-format"
+
+need=""
+for p in $BUILD_PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+	    need="$need $p"
+done
+if [ "$what" = test ]; then
+	for p in $TEST_PKGS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q 'ok installed' || need="$need $p"
+	done
+fi
+if [ -n "$need" ]; then
+	echo "quickstart: installing$need"
+	if [ "$(id -u)" != 0 ]; then
+		echo "quickstart: run as root to install packages" >&2
+		exit 1
+	fi
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need
+fi
+
+[ -x configure ] || ./bootstrap
+[ -f Makefile ] || ./configure --enable-werror
+make -j"$(nproc)"
+
+case $what in
+demo)
+	set -x
+	./sessrec ls --source samples
+	./sessrec info --source samples 000001
+	./sessrec cat --source samples inject-probe
+	./sessrec ls -l --source samples/archives/tlog-and-sudo.tar.zst
+	./sessrec cat -t samples/tlog/pty-input-resize.json
+	;;
+test)
+	make check -j"$(nproc)" VERBOSE=1
+	;;
+*)
+	echo "usage: ./quickstart.sh demo|test" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The sessrec authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Argument helpers shared by the commands: option lookup, the catalog of
+ * sources a reading command works on, and id resolution.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat.h"
+#include "sessrec.h"
+#include "cmd.h"
+#include "out.h"
+
+#define SR_CONFIG_PATH "/etc/sessrec/sessrec.conf"
+
+const char *
+sr_args_get(const struct sr_args *a, int id)
+{
+	const char *v = NULL;
+	size_t i;
+
+	for (i = 0; i < a->nopts; i++)
+		if (a->opts[i].id == id)
+			v = a->opts[i].arg != NULL ? a->opts[i].arg : "";
+	return (v);
+}
+
+int
+sr_args_has(const struct sr_args *a, int id)
+{
+	return (sr_args_get(a, id) != NULL);
+}
+
+struct sr_catalog *
+sr_args_catalog(struct sr_args *a)
+{
+	struct sr_catalog *cat;
+	struct sr_error err;
+	const char *config = SR_CONFIG_PATH;
+	unsigned flags = SR_DEFAULTS_ENV;
+	size_t i;
+	int have_source = 0;
+
+	sr_error_clear(&err);
+	for (i = 0; i < a->nopts; i++) {
+		if (a->opts[i].id == OPT_LIMIT &&
+		    sr_ctx_parse_limit(a->ctx, a->opts[i].arg, &err) != SR_OK) {
+			sr_warnx("%s", err.msg);
+			sr_usage(a->cmd);
+		}
+		if (a->opts[i].id == OPT_CONFIG) {
+			/* Named on the command line: it beats the environment. */
+			config = a->opts[i].arg;
+			flags = SR_DEFAULTS_TRUST_USER;
+		}
+	}
+	if ((cat = sr_catalog_new(a->ctx)) == NULL)
+		sr_errx(SR_EXIT_INTERNAL, "out of memory");
+	for (i = 0; i < a->nopts; i++) {
+		if (a->opts[i].id != OPT_SOURCE)
+			continue;
+		have_source = 1;
+		if (sr_catalog_add_source(cat, a->opts[i].arg) != SR_OK)
+			sr_errx(SR_EXIT_INTERNAL, "out of memory");
+	}
+	if (!have_source &&
+	    sr_catalog_add_defaults(cat, config, flags, &err) < SR_WARN)
+		sr_errx(SR_EXIT_INTERNAL, "cannot set up sources: %s",
+		    err.msg);
+	return (cat);
+}
+
+size_t *
+sr_args_resolve(struct sr_args *a, struct sr_catalog *cat, const char *what,
+    size_t *n, int *rc)
+{
+	struct sr_error err;
+	size_t *idx, before = sr_catalog_failures(cat);
+	int st;
+
+	(void)a;
+	sr_error_clear(&err);
+	st = sr_catalog_resolve(cat, what, &idx, n, &err);
+	if (st == SR_FATAL)
+		sr_errx(SR_EXIT_INTERNAL, "out of memory");
+	if (st == SR_OK)
+		return (idx);
+	/*
+	 * A path that held nothing readable was already reported by the
+	 * scan: one message, and "could not read" is the status.
+	 */
+	if (sr_catalog_failures(cat) > before && err.cat == SR_E_FORMAT &&
+	    err.path[0] != '\0') {
+		if (*rc < SR_EXIT_UNREADABLE)
+			*rc = SR_EXIT_UNREADABLE;
+		return (NULL);
+	}
+	sr_warn_error("", &err);
+	if (*rc < SR_EXIT_NOSESSION)
+		*rc = SR_EXIT_NOSESSION;
+	return (NULL);
+}

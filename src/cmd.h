@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The sessrec authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The subcommand table.
+ *
+ * Adding a subcommand:
+ * 1. src/cmd-<name>.c exporting sr_cmd_<name>; options, usage and flags
+ *    as data; logic in lib/.
+ * 2. The entry in src/sessrec.c (alphabetical), an extern below, the file
+ *    in Makefile.am.
+ * 3. doc/sessrec-<name>.1 (SYNOPSIS equal to -h, EXIT STATUS in full) and
+ *    a line in sessrec.1.
+ * 4. tests/cli/tNNNN-<name>-*.sh: golden output for each exit status, bad
+ *    input, --json.
+ * 5. tests/ui/, tests/integ/ and bench/<name> where they apply.
+ * 6. Regenerated completions (make completions) and a NEWS line.
+ */
+#ifndef SR_CMD_H
+#define SR_CMD_H
+
+#include <getopt.h>
+
+#include "sessrec.h"
+
+/* Exit statuses, fixed once released; see sessrec(1). */
+enum sr_exit {
+	SR_EXIT_OK = 0,		/* success */
+	SR_EXIT_NEGATIVE = 1,	/* a negative answer */
+	SR_EXIT_USAGE = 2,	/* usage error */
+	SR_EXIT_UNREADABLE = 3, /* an input could not be read */
+	SR_EXIT_NOSESSION = 4,	/* no session matches, or ambiguous */
+	SR_EXIT_INTERNAL = 5,	/* out of memory, write error */
+};
+
+enum sr_cmd_flags {
+	SR_CMD_READS = 1 << 0,	/* reads recordings: source options */
+	SR_CMD_HIDDEN = 1 << 1, /* not listed */
+};
+
+/* Option ids above the char range for long-only options. */
+enum {
+	OPT_SOURCE = 256,
+	OPT_LIMIT,
+	OPT_JSON,
+	OPT_ACTOR,
+	OPT_TARGET,
+	OPT_HOST,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_TICKET,
+	OPT_FORMAT,
+	OPT_TIMESTAMPS,
+	OPT_CONFIG,
+	OPT_INPUT,
+};
+
+/* Options every reading command takes, for a command's longopts. */
+#define SR_SOURCE_LONGOPTS                                              \
+	{ "source", required_argument, NULL, OPT_SOURCE },              \
+	    { "limit", required_argument, NULL, OPT_LIMIT },            \
+	    { "config", required_argument, NULL, OPT_CONFIG },          \
+	    { "quiet", no_argument, NULL, 'q' },                        \
+	    { "help", no_argument, NULL, 'h' }
+#define SR_SOURCE_HELP                                                  \
+	"  --source PATH       read sessions from PATH (file, directory or\n" \
+	"                      archive; repeatable) instead of the\n"          \
+	"                      configured sources\n"                           \
+	"  --config FILE       configuration file (default\n"                  \
+	"                      /etc/sessrec/sessrec.conf)\n"                   \
+	"  --limit NAME=VALUE  raise or lower a reader limit (event, line,\n"  \
+	"                      meta, members, spool, decoded, sessions)\n"     \
+	"  -q, --quiet         do not print warnings about odd input\n"        \
+	"  -h, --help          show this help\n"
+
+struct sr_opt {
+	int id;
+	const char *arg; /* borrowed from argv */
+};
+
+#define SR_ARGS_MAXOPTS 128
+
+/* What the dispatcher hands to a command. */
+struct sr_args {
+	const struct sr_cmd *cmd;
+	int argc;	/* operands after the options */
+	char **argv;
+	struct sr_opt opts[SR_ARGS_MAXOPTS];
+	size_t nopts;
+	struct sr_ctx *ctx;
+	int quiet;
+};
+
+struct sr_cmd {
+	const char *name;
+	const char *summary;
+	const char *usage; /* shaped like the manual's SYNOPSIS */
+	const char *help;  /* option lines */
+	const char *optstring;
+	const struct option *longopts;
+	int min_args;
+	int max_args; /* -1: no maximum */
+	unsigned flags;
+	int (*exec)(struct sr_args *);
+};
+
+/* The last value of option id, or NULL. */
+const char *sr_args_get(const struct sr_args *, int id);
+int sr_args_has(const struct sr_args *, int id);
+
+/*
+ * Builds the catalog of a reading command: --source options, else the
+ * configured sources.  Exits with SR_EXIT_USAGE on a bad --limit.
+ */
+struct sr_catalog *sr_args_catalog(struct sr_args *);
+/*
+ * Resolves one operand to sessions; *n is set and the result owned by the
+ * caller.  When there is none, prints why, raises *rc to the exit status
+ * that applies (3 unreadable, 4 no such session) and returns NULL.
+ */
+size_t *sr_args_resolve(struct sr_args *, struct sr_catalog *,
+    const char *what, size_t *n, int *rc);
+/* Prints the usage line to stderr and exits 2. */
+void sr_usage(const struct sr_cmd *) __attribute__((noreturn));
+
+extern const struct sr_cmd sr_cmd_cat;
+extern const struct sr_cmd sr_cmd_info;
+extern const struct sr_cmd sr_cmd_ls;
+
+#endif /* SR_CMD_H */
