@@ -69,6 +69,7 @@ awk -v n="$n" -v dir="$dir" 'BEGIN {
 for f in "$src"/*; do
 	name=$(basename "$f")
 	[ -f "$f" ] || continue
+	# shellcheck disable=SC2016 # $@ and $0 are the inner shell's.
 	sed "s|\$|/$name|" "$list" |
 	    xargs sh -c 'umask 077; tee "$@" <"$0" >/dev/null' "$f"
 done

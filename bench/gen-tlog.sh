@@ -26,8 +26,8 @@ command -v tlog-rec >/dev/null 2>&1 || {
 }
 mkdir -p "$dir"
 
-# One block of about 4 KiB; JSON escaping makes the log about 1.2x the
-# text, so aim the text at 5/6 of the wanted size.
+# One block of about 4 KiB; JSON escaping and the message envelopes make
+# the log about 1.33x the text, so aim the text at 3/4 of the wanted size.
 block() {
 	i=0
 	while [ $i -lt 40 ]; do
@@ -40,7 +40,7 @@ block() {
 rm -f "$text" "$out"
 block >"$text.block"
 bsz=$(wc -c <"$text.block")
-want=$((mb * 1024 * 1024 * 5 / 6))
+want=$((mb * 1024 * 1024 * 3 / 4))
 n=$((want / bsz))
 # Doubling keeps this fast in plain sh.
 cp "$text.block" "$text"

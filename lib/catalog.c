@@ -30,6 +30,8 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,21 +233,93 @@ report(struct sr_catalog *c, int status, const struct sr_error *e)
 	sr_ctx_diag(c->ctx, status, e);
 }
 
+/*
+ * Reading the sessions of many recordings is spread over threads: each
+ * recording's result (entries and diagnostics) is kept apart and merged
+ * in probe order afterwards, so that output and messages come out in the
+ * same order whatever the scheduling.  Readers share nothing but the
+ * input, whose streams use pread() and openat() only.
+ */
+#define SCAN_MAX_THREADS 8
+#define SCAN_MIN_PER_THREAD 16
+#define SCAN_MAX_DIAGS 64 /* kept per recording; the rest are counted */
+
+struct diag {
+	int status;
+	struct sr_error err;
+};
+
+struct rec_result {
+	struct sr_entry *ent;
+	size_t nent, cap;
+	struct diag *diag;
+	size_t ndiag;
+	size_t dropped;	 /* diagnostics beyond SCAN_MAX_DIAGS */
+	size_t failures;
+	int fatal;	 /* out of memory */
+};
+
+struct scan_job {
+	struct sr_catalog *c;
+	size_t src;
+	const struct sr_found *found;
+	struct rec_result *res;
+	size_t n;
+	atomic_size_t next;
+};
+
+/* The diagnostics hook of a worker's private context. */
+struct worker_ctx {
+	struct sr_ctx ctx;
+	struct rec_result *cur;
+};
+
+static void
+keep_diag(struct rec_result *r, int status, const struct sr_error *e)
+{
+	struct diag *nd;
+
+	if (status != SR_WARN)
+		r->failures++;
+	if (r->ndiag >= SCAN_MAX_DIAGS) {
+		r->dropped++;
+		return;
+	}
+	if ((nd = sr_reallocarray(r->diag, r->ndiag + 1, sizeof(*nd))) ==
+	    NULL) {
+		r->dropped++;
+		return;
+	}
+	r->diag = nd;
+	nd[r->ndiag].status = status;
+	nd[r->ndiag].err = *e;
+	r->ndiag++;
+}
+
+static void
+worker_diag(void *arg, int status, const struct sr_error *e)
+{
+	struct worker_ctx *w = arg;
+
+	if (w->cur != NULL)
+		keep_diag(w->cur, status, e);
+}
+
 static int
-add_entry(struct sr_catalog *c, size_t src, const struct sr_found *f,
+result_add(struct rec_result *r, size_t src, const struct sr_found *f,
     size_t index, const struct sr_session *s, int status)
 {
 	struct sr_entry *ne, *e;
 
-	if (c->nent == c->entcap) {
-		size_t ncap = c->entcap ? c->entcap * 2 : 64;
+	if (r->nent == r->cap) {
+		size_t ncap = r->cap ? r->cap * 2 : 4;
 
-		if ((ne = sr_reallocarray(c->ent, ncap, sizeof(*ne))) == NULL)
+		if ((ne = sr_reallocarray(r->ent, ncap, sizeof(*ne))) == NULL)
 			return (SR_FATAL);
-		c->ent = ne;
-		c->entcap = ncap;
+		r->ent = ne;
+		r->cap = ncap;
 	}
-	e = &c->ent[c->nent];
+	e = &r->ent[r->nent];
 	memset(e, 0, sizeof(*e));
 	if ((e->session = sr_session_dup(s)) == NULL ||
 	    (e->member = sr_strdup(f->member)) == NULL) {
@@ -257,46 +331,126 @@ add_entry(struct sr_catalog *c, size_t src, const struct sr_found *f,
 	e->fmt = f->fmt;
 	e->index = index;
 	e->status = status;
-	c->nent++;
+	r->nent++;
 	return (SR_OK);
 }
 
-/* Lists the sessions of one recording. */
-static int
-scan_recording(struct sr_catalog *c, size_t src, const struct sr_found *f)
+/* Lists the sessions of one recording into r. */
+static void
+scan_recording(struct sr_ctx *ctx, struct sr_input *in, size_t src,
+    const struct sr_found *f, struct rec_result *r)
 {
-	struct sr_reader *r;
+	struct sr_reader *rd;
 	const struct sr_session *s;
 	struct sr_error err;
 	size_t index = 0, failed = 0;
 	int st;
 
 	sr_error_clear(&err);
-	st = sr_reader_open(c->ctx, c->src[src].in, f->member, f->fmt, &r,
-	    &err);
+	st = sr_reader_open(ctx, in, f->member, f->fmt, &rd, &err);
 	if (st != SR_OK) {
-		report(c, st, &err);
-		return (st == SR_FATAL && err.cat == SR_E_NOMEM ? SR_FATAL :
-							     SR_OK);
+		keep_diag(r, st, &err);
+		if (st == SR_FATAL && err.cat == SR_E_NOMEM)
+			r->fatal = 1;
+		return;
 	}
 	for (;;) {
-		st = sr_reader_next_session(r, &s);
+		st = sr_reader_next_session(rd, &s);
 		if (st == SR_EOF)
 			break;
 		if (st == SR_FAILED || st == SR_FATAL) {
-			report(c, st, sr_reader_error(r));
+			keep_diag(r, st, sr_reader_error(rd));
 			/* A reader that keeps failing is not moving on. */
 			if (st == SR_FATAL || ++failed > 1000)
 				break;
 			continue;
 		}
-		if (add_entry(c, src, f, index++, s, st) != SR_OK) {
-			sr_reader_close(r);
-			return (SR_FATAL);
+		if (result_add(r, src, f, index++, s, st) != SR_OK) {
+			r->fatal = 1;
+			break;
 		}
 	}
-	sr_reader_close(r);
-	return (SR_OK);
+	sr_reader_close(rd);
+}
+
+static void *
+scan_worker(void *arg)
+{
+	struct scan_job *job = arg;
+	struct worker_ctx w;
+	size_t j;
+
+	w.ctx = *job->c->ctx;
+	w.cur = NULL;
+	sr_ctx_set_diag(&w.ctx, worker_diag, &w);
+	while ((j = atomic_fetch_add(&job->next, 1)) < job->n) {
+		if (job->found[j].fmt == NULL)
+			continue; /* unrecognized: an empty result */
+		w.cur = &job->res[j];
+		scan_recording(&w.ctx, job->c->src[job->src].in, job->src,
+		    &job->found[j], &job->res[j]);
+	}
+	return (NULL);
+}
+
+static int
+scan_threads(size_t n)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t t;
+
+	if (cpus < 1)
+		cpus = 1;
+	t = (size_t)cpus;
+	if (t > SCAN_MAX_THREADS)
+		t = SCAN_MAX_THREADS;
+	if (t > n / SCAN_MIN_PER_THREAD)
+		t = n / SCAN_MIN_PER_THREAD;
+	return (t < 1 ? 1 : (int)t);
+}
+
+/* Moves a recording's entries into the catalog and replays its messages. */
+static int
+merge_result(struct sr_catalog *c, struct rec_result *r)
+{
+	struct sr_entry *ne;
+	size_t k;
+	int st = r->fatal ? SR_FATAL : SR_OK;
+
+	for (k = 0; k < r->ndiag; k++)
+		sr_ctx_diag(c->ctx, r->diag[k].status, &r->diag[k].err);
+	if (r->dropped > 0) {
+		struct sr_error e;
+
+		sr_error_clear(&e);
+		(void)sr_error_set(&e, SR_WARN, SR_E_LIMIT, NULL, NULL,
+		    "%zu more messages not shown", r->dropped);
+		sr_ctx_diag(c->ctx, SR_WARN, &e);
+	}
+	c->failures += r->failures;
+	if (r->nent > 0 && c->nent + r->nent > c->entcap) {
+		size_t ncap = c->entcap ? c->entcap : 64;
+
+		while (ncap < c->nent + r->nent)
+			ncap *= 2;
+		if ((ne = sr_reallocarray(c->ent, ncap, sizeof(*ne))) == NULL)
+			st = SR_FATAL;
+		else {
+			c->ent = ne;
+			c->entcap = ncap;
+		}
+	}
+	for (k = 0; k < r->nent; k++) {
+		if (st == SR_OK)
+			c->ent[c->nent++] = r->ent[k];
+		else {
+			sr_session_free(r->ent[k].session);
+			free(r->ent[k].member);
+		}
+	}
+	free(r->ent);
+	free(r->diag);
+	return (st);
 }
 
 static int
@@ -305,8 +459,10 @@ scan_source(struct sr_catalog *c, size_t i)
 	struct source *s = &c->src[i];
 	struct sr_found *found;
 	struct sr_error err;
-	size_t j, n;
-	int st;
+	struct scan_job job;
+	pthread_t tid[SCAN_MAX_THREADS];
+	size_t j, n, started = 0;
+	int st, nthreads, fatal = 0;
 
 	s->scanned = 1;
 	sr_error_clear(&err);
@@ -322,29 +478,38 @@ scan_source(struct sr_catalog *c, size_t i)
 		report(c, st, &err);
 		return (st == SR_FATAL ? SR_FATAL : SR_OK);
 	}
+	/* Unrecognized members are errors only when the user named the file. */
 	for (j = 0; j < n; j++) {
-		if (found[j].fmt == NULL) {
-			/*
-			 * An unrecognized file is an error when the user named
-			 * it; inside a directory or archive it is just not a
-			 * recording.
-			 */
-			if (sr_input_kind(s->in) == SR_INPUT_FILE) {
-				struct sr_loc l;
-
-				sr_loc_clear(&l);
-				(void)sr_error_set(&err, SR_FAILED,
-				    SR_E_FORMAT, s->path, &l,
-				    "unrecognized recording format");
-				report(c, SR_FAILED, &err);
-			}
-			continue;
+		if (found[j].fmt == NULL &&
+		    sr_input_kind(s->in) == SR_INPUT_FILE) {
+			(void)sr_error_set(&err, SR_FAILED, SR_E_FORMAT,
+			    s->path, NULL, "unrecognized recording format");
+			report(c, SR_FAILED, &err);
 		}
-		if ((st = scan_recording(c, i, &found[j])) == SR_FATAL)
-			break;
 	}
+	memset(&job, 0, sizeof(job));
+	job.c = c;
+	job.src = i;
+	job.found = found;
+	job.n = n;
+	atomic_init(&job.next, 0);
+	if ((job.res = calloc(n ? n : 1, sizeof(*job.res))) == NULL) {
+		sr_found_free_all(found, n);
+		return (SR_FATAL);
+	}
+	nthreads = scan_threads(n);
+	for (j = 1; j < (size_t)nthreads; j++)
+		if (pthread_create(&tid[started], NULL, scan_worker, &job) == 0)
+			started++;
+	(void)scan_worker(&job);
+	for (j = 0; j < started; j++)
+		(void)pthread_join(tid[j], NULL);
+	for (j = 0; j < n; j++)
+		if (merge_result(c, &job.res[j]) == SR_FATAL)
+			fatal = 1;
+	free(job.res);
 	sr_found_free_all(found, n);
-	return (st == SR_FATAL ? SR_FATAL : SR_OK);
+	return (fatal ? SR_FATAL : SR_OK);
 }
 
 int

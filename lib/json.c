@@ -55,8 +55,8 @@ sr_json_parse(const char *buf, size_t len, size_t max, size_t flags,
 	set_loc(&l, loc);
 	if (len > max)
 		return (sr_error_set(e, SR_FAILED, SR_E_LIMIT, NULL, &l,
-		    "JSON text of %zu bytes exceeds the line limit of %zu",
-		    len, max));
+		    "JSON text of %zu bytes exceeds the line limit of %zu", len,
+		    max));
 	v = json_loadb(buf, len, flags | JSON_DECODE_ANY, &je);
 	if (v == NULL) {
 		if (l.offset >= 0 && je.position >= 0)
@@ -92,8 +92,8 @@ bad_type(const char *key, const char *what, const struct sr_loc *loc,
 }
 
 int
-sr_json_get_str(const json_t *obj, const char *key, const char **s,
-    size_t *len, const struct sr_loc *loc, struct sr_error *e)
+sr_json_get_str(const json_t *obj, const char *key, const char **s, size_t *len,
+    const struct sr_loc *loc, struct sr_error *e)
 {
 	json_t *v;
 
@@ -108,8 +108,8 @@ sr_json_get_str(const json_t *obj, const char *key, const char **s,
 }
 
 int
-sr_json_get_int(const json_t *obj, const char *key, int64_t min,
-    int64_t max, int64_t *out, const struct sr_loc *loc, struct sr_error *e)
+sr_json_get_int(const json_t *obj, const char *key, int64_t min, int64_t max,
+    int64_t *out, const struct sr_loc *loc, struct sr_error *e)
 {
 	json_int_t n;
 	json_t *v;

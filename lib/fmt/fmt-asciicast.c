@@ -86,10 +86,11 @@ struct cast_state {
 	int64_t t_ns;	     /* time of the previous event */
 	size_t max_event;
 	size_t max_line;
-	json_t *cur;	   /* owned: the event being returned */
-	json_t *doc;	   /* owned: the v1 document */
-	size_t frame;	   /* v1: index of the next frame */
-	struct sr_buf fix; /* a line with invalid UTF-8 repaired */
+	json_t *cur;	    /* owned: the event being returned */
+	json_t *doc;	    /* owned: the v1 document */
+	size_t frame;	    /* v1: index of the next frame */
+	struct sr_buf fix;  /* a line with invalid UTF-8 repaired */
+	struct sr_buf data; /* an event's data, decoded by fast_event() */
 	/* The rest of a data run longer than the event limit. */
 	const char *rest;
 	size_t rest_len;
@@ -896,23 +897,31 @@ scan_frames(struct cast_state *st, struct cast_scan *sc)
 }
 
 /*
- * v1 documents may span lines; read the member whole (bounded by the
- * spool limit) and parse it.  NULL when it is not a v1 document.
+ * v1 documents may span lines; read the member whole and parse it.  The
+ * document is one JSON value, so the line limit bounds it: jansson's tree
+ * takes several times the text, and the spool limit would let a hostile
+ * file cost gigabytes.  NULL when it is not a v1 document (*too_big set
+ * when it was cut at the limit).
  */
 static json_t *
-load_v1(struct sr_reader *r, struct cast_state *st, int *status)
+load_v1(struct sr_reader *r, struct cast_state *st, int *status, int *too_big)
 {
+	const unsigned char *p;
 	struct sr_buf b;
 	json_error_t jerr;
 	json_t *j = NULL;
 	char chunk[65536];
-	size_t got;
+	size_t got, i;
 	int e;
 
 	*status = SR_OK;
-	sr_buf_init(&b, (size_t)sr_ctx_limit(r->ctx, SR_LIMIT_SPOOL));
-	if (sr_stream_seek(st->s, 0) != SR_OK)
+	sr_buf_init(&b, st->max_line);
+	if (sr_stream_seek(st->s, 0) != SR_OK ||
+	    (p = sr_stream_peek(st->s, 256, &got)) == NULL)
 		goto out;
+	i = skip_ws((const char *)p, got, 0);
+	if (i >= got || p[i] != '{')
+		goto out; /* not even an object: no need to read it all */
 	for (;;) {
 		if (sr_stream_read(st->s, chunk, sizeof(chunk), &got) != SR_OK)
 			goto out;
@@ -923,8 +932,10 @@ load_v1(struct sr_reader *r, struct cast_state *st, int *status)
 			    NULL, "out of memory");
 			goto out;
 		}
-		if (e != SR_E_NONE)
-			goto out; /* too big: reported as a bad header */
+		if (e != SR_E_NONE) {
+			*too_big = 1;
+			goto out;
+		}
 	}
 	j = json_loadb(b.data, b.len, JSON_ALLOW_NUL, &jerr);
 	if (j != NULL && (!json_is_object(j) || header_version(j) != 1)) {
@@ -948,6 +959,8 @@ cast_open(struct sr_reader *r)
 	/* A repaired line grows at most threefold. */
 	sr_buf_init(&st->fix,
 	    st->max_line < SIZE_MAX / 4 ? st->max_line * 3 + 1 : SIZE_MAX);
+	/* Decoded data is never longer than its line. */
+	sr_buf_init(&st->data, st->max_line + 1);
 	return (sr_reader_stream_open(r, "", 0, &st->s));
 }
 
@@ -960,6 +973,7 @@ cast_close(struct sr_reader *r)
 	json_decref(st->doc);
 	st->cur = st->doc = NULL;
 	sr_buf_release(&st->fix);
+	sr_buf_release(&st->data);
 	sr_stream_close(st->s);
 	st->s = NULL;
 }
@@ -1000,23 +1014,24 @@ cast_next_session(struct sr_reader *r)
 		    "empty file: no asciicast header"));
 	if (s == SR_OK)
 		h = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
-	else if (sr_stream_error(st->s)->cat == SR_E_LIMIT) {
+	else if (sr_stream_error(st->s)->cat == SR_E_LIMIT)
 		too_long = 1;
-		(void)snprintf(jerr.text, sizeof(jerr.text),
-		    "longer than the line limit of %zu bytes", st->max_line);
-	} else
+	else
 		return (sr_reader_errorf(r, SR_FAILED,
 		    sr_stream_error(st->s)->cat, &loc, "cannot read header: %s",
 		    sr_stream_error(st->s)->msg));
 	if (h == NULL) {
 		/* Maybe a v1 document over several lines. */
-		h = load_v1(r, st, &s);
+		h = load_v1(r, st, &s, &too_long);
 		if (s != SR_OK)
 			return (s);
+		if (h == NULL && too_long)
+			return (sr_reader_errorf(r, SR_FAILED, SR_E_LIMIT, &loc,
+			    "header longer than the line limit of %zu bytes",
+			    st->max_line));
 		if (h == NULL)
-			return (sr_reader_errorf(r, SR_FAILED,
-			    too_long ? SR_E_LIMIT : SR_E_FORMAT, &loc,
-			    "header is not JSON: %s", jerr.text));
+			return (sr_reader_errorf(r, SR_FAILED, SR_E_FORMAT,
+			    &loc, "header is not JSON: %s", jerr.text));
 		st->doc = h;
 	} else if (json_is_object(h) && header_version(h) == 1)
 		st->doc = h; /* a v1 document on one line */
@@ -1100,21 +1115,16 @@ emit_rest(struct sr_reader *r, struct cast_state *st)
  */
 static int
 make_event(struct sr_reader *r, struct cast_state *st, const char *code,
-    const json_t *data, const struct sr_loc *loc, int *warned)
+    size_t codelen, const char *d, size_t len, const struct sr_loc *loc,
+    int *warned)
 {
-	const char *d;
-	size_t len;
-
-	if (code[0] == '\0' || code[1] != '\0' ||
-	    strchr("oimrx", code[0]) == NULL)
+	if (codelen != 1 || strchr("oimrx", code[0]) == NULL)
 		return (0); /* unknown codes are ignored, as the spec says */
-	if (!json_is_string(data)) {
+	if (d == NULL) {
 		*warned = 1;
 		(void)sr_reader_warnf(r, loc, "event data is not a string");
 		return (0);
 	}
-	d = json_string_value(data);
-	len = json_string_length(data);
 	r->ev.t_ns = st->t_ns;
 	r->ev.loc.line = loc->line;
 	r->ev.loc.offset = loc->offset;
@@ -1161,6 +1171,196 @@ make_event(struct sr_reader *r, struct cast_state *st, const char *code,
 	return (1);
 }
 
+/*
+ * The fast path for the usual event line, [time, "code", "data"], which
+ * decodes the data into st->data without building a JSON tree: jansson
+ * costs more than everything else put together.  It accepts only what
+ * jansson would accept the same way (numbers without leading zeros,
+ * strings of valid UTF-8 without raw controls, escapes including paired
+ * surrogates) and returns 0 for anything else, which then goes through
+ * jansson and its warnings.  *code points into the line.
+ */
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+static int
+hex4(const char *p, size_t len, size_t i, uint32_t *v)
+{
+	int a, b, c, d;
+
+	if (len - i < 4 || (a = hexval(p[i])) < 0 ||
+	    (b = hexval(p[i + 1])) < 0 || (c = hexval(p[i + 2])) < 0 ||
+	    (d = hexval(p[i + 3])) < 0)
+		return (-1);
+	*v = (uint32_t)(a << 12 | b << 8 | c << 4 | d);
+	return (0);
+}
+
+/* Appends code point u as UTF-8; u is valid (no surrogates). */
+static int
+put_utf8(struct sr_buf *b, uint32_t u)
+{
+	unsigned char o[4];
+	size_t n;
+
+	if (u < 0x80) {
+		o[0] = (unsigned char)u;
+		n = 1;
+	} else if (u < 0x800) {
+		o[0] = (unsigned char)(0xc0 | u >> 6);
+		o[1] = (unsigned char)(0x80 | (u & 0x3f));
+		n = 2;
+	} else if (u < 0x10000) {
+		o[0] = (unsigned char)(0xe0 | u >> 12);
+		o[1] = (unsigned char)(0x80 | (u >> 6 & 0x3f));
+		o[2] = (unsigned char)(0x80 | (u & 0x3f));
+		n = 3;
+	} else {
+		o[0] = (unsigned char)(0xf0 | u >> 18);
+		o[1] = (unsigned char)(0x80 | (u >> 12 & 0x3f));
+		o[2] = (unsigned char)(0x80 | (u >> 6 & 0x3f));
+		o[3] = (unsigned char)(0x80 | (u & 0x3f));
+		n = 4;
+	}
+	return (sr_buf_append(b, o, n));
+}
+
+/*
+ * Decodes the JSON string whose opening quote is at p[i - 1] into b;
+ * returns the index after the closing quote, or 0 to give up.
+ */
+static size_t
+fast_string(struct sr_buf *b, const char *p, size_t len, size_t i)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	uint32_t cp, lo;
+	size_t j, n, sub;
+
+	for (;;) {
+		for (j = i; j < len && u[j] >= 0x20 && u[j] < 0x80 &&
+		     u[j] != '"' && u[j] != '\\';
+		     j++)
+			;
+		if (j > i && sr_buf_append(b, p + i, j - i) != SR_E_NONE)
+			return (0);
+		if ((i = j) >= len || u[i] < 0x20)
+			return (0);
+		if (u[i] == '"')
+			return (i + 1);
+		if (u[i] >= 0x80) {
+			if ((n = utf8_seq(u + i, len - i, &sub)) == 0 ||
+			    sr_buf_append(b, p + i, n) != SR_E_NONE)
+				return (0);
+			i += n;
+			continue;
+		}
+		/* A backslash. */
+		if (++i >= len)
+			return (0);
+		switch (p[i++]) {
+		case '"':
+			cp = '"';
+			break;
+		case '\\':
+			cp = '\\';
+			break;
+		case '/':
+			cp = '/';
+			break;
+		case 'b':
+			cp = '\b';
+			break;
+		case 'f':
+			cp = '\f';
+			break;
+		case 'n':
+			cp = '\n';
+			break;
+		case 'r':
+			cp = '\r';
+			break;
+		case 't':
+			cp = '\t';
+			break;
+		case 'u':
+			if (hex4(p, len, i, &cp) != 0)
+				return (0);
+			i += 4;
+			if (cp >= 0xdc00 && cp <= 0xdfff)
+				return (0);
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				if (len - i < 6 || p[i] != '\\' ||
+				    p[i + 1] != 'u' ||
+				    hex4(p, len, i + 2, &lo) != 0 ||
+				    lo < 0xdc00 || lo > 0xdfff)
+					return (0);
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				i += 6;
+			}
+			break;
+		default:
+			return (0);
+		}
+		if (put_utf8(b, cp) != SR_E_NONE)
+			return (0);
+	}
+}
+
+static int
+fast_event(struct cast_state *st, const char *p, size_t len, int64_t *ns,
+    int *neg, const char **code, size_t *codelen)
+{
+	size_t i, used = 0, k;
+
+	i = skip_ws(p, len, 0);
+	if (i >= len || p[i] != '[')
+		return (0);
+	i = skip_ws(p, len, i + 1);
+	/* JSON has no leading zeros: "01" must reach jansson's error. */
+	k = i < len && p[i] == '-' ? i + 1 : i;
+	if (k + 1 < len && p[k] == '0' && is_digit(p[k + 1]))
+		return (0);
+	if (parse_secs(p + i, len - i, &used, ns, neg) != NUM_OK)
+		return (0);
+	i = skip_ws(p, len, i + used);
+	if (i >= len || p[i] != ',')
+		return (0);
+	i = skip_ws(p, len, i + 1);
+	if (i >= len || p[i] != '"')
+		return (0);
+	*code = p + ++i;
+	for (k = i; k < len && p[k] != '"' && p[k] != '\\' &&
+	     (unsigned char)p[k] >= 0x20 && (unsigned char)p[k] < 0x80;
+	     k++)
+		;
+	if (k >= len || p[k] != '"')
+		return (0);
+	*codelen = k - i;
+	i = skip_ws(p, len, k + 1);
+	if (i >= len || p[i] != ',')
+		return (0);
+	i = skip_ws(p, len, i + 1);
+	if (i >= len || p[i] != '"')
+		return (0);
+	sr_buf_reset(&st->data);
+	if ((i = fast_string(&st->data, p, len, i + 1)) == 0)
+		return (0);
+	i = skip_ws(p, len, i);
+	if (i >= len || p[i] != ']')
+		return (0);
+	return (skip_ws(p, len, i + 1) == len);
+}
+
 /* Advances the clock by an event's time; warns about odd times. */
 static void
 advance_time(struct sr_reader *r, struct cast_state *st, int num, int64_t ns,
@@ -1193,9 +1393,9 @@ static int
 next_line_event(struct sr_reader *r, struct cast_state *st, int *warned)
 {
 	struct sr_loc loc;
-	const char *line, *text;
-	json_t *j, *t, *c;
-	size_t len, tlen;
+	const char *line, *text, *code;
+	json_t *j, *t, *c, *d;
+	size_t len, tlen, codelen;
 	int64_t off, ns;
 	int s, complete, num, neg;
 
@@ -1223,6 +1423,13 @@ next_line_event(struct sr_reader *r, struct cast_state *st, int *warned)
 			continue; /* blank lines are tolerated */
 		if (st->version == 3 && line[0] == '#')
 			continue; /* a comment */
+		if (fast_event(st, line, len, &ns, &neg, &code, &codelen)) {
+			advance_time(r, st, NUM_OK, ns, neg, &loc, warned);
+			if (make_event(r, st, code, codelen, st->data.data,
+				st->data.len, &loc, warned))
+				return (SR_OK);
+			continue;
+		}
 		s = parse_line(r, st, line, len, complete, &loc, &j, &text,
 		    &tlen, warned);
 		if (s < 0)
@@ -1248,8 +1455,10 @@ next_line_event(struct sr_reader *r, struct cast_state *st, int *warned)
 		}
 		num = event_time(text, tlen, &ns, &neg);
 		advance_time(r, st, num, ns, neg, &loc, warned);
+		d = json_array_get(j, 2);
 		if (make_event(r, st, json_string_value(c),
-			json_array_get(j, 2), &loc, warned)) {
+			json_string_length(c), json_string_value(d),
+			json_string_length(d), &loc, warned)) {
 			st->cur = j;
 			return (SR_OK);
 		}
@@ -1283,7 +1492,9 @@ next_frame_event(struct sr_reader *r, struct cast_state *st, int *warned)
 			    st->frame);
 		} else
 			st->t_ns = sr_ns_add(st->t_ns, ns);
-		if (make_event(r, st, "o", json_array_get(f, 1), &loc, warned))
+		if (make_event(r, st, "o", 1,
+			json_string_value(json_array_get(f, 1)),
+			json_string_length(json_array_get(f, 1)), &loc, warned))
 			return (SR_OK);
 	}
 	return (SR_EOF);

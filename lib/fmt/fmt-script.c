@@ -80,6 +80,7 @@
 #define GEOM_MAX 65535
 
 static const char *const timing_suffixes[] = { ".timing", ".tm", ".time" };
+static const char *const comp_suffixes[] = { ".gz", ".zst", ".xz", ".bz2" };
 /* What a log partner of STEM.timing may be called. */
 static const char *const log_suffixes[] = { "", ".typescript", ".out", ".log",
 	".io", ".script", ".txt" };
@@ -172,26 +173,46 @@ has_prefix(const char *s, size_t n, const char *pre, size_t plen)
 	return (n >= plen && memcmp(s, pre, plen) == 0);
 }
 
-/* Length of the stem: the base name without its last extension. */
+/*
+ * Length of a base name without a compression suffix: logrotate and
+ * friends compress both partners, and the input layer decodes them.
+ */
 static size_t
-stem_len(const char *base)
+strip_comp(const char *base)
 {
-	const char *dot = strrchr(base, '.');
+	size_t i, bl = strlen(base), sl;
 
-	if (dot == NULL || dot == base || dot[1] == '\0')
-		return (strlen(base));
-	return ((size_t)(dot - base));
+	for (i = 0; i < nitems(comp_suffixes); i++) {
+		sl = strlen(comp_suffixes[i]);
+		if (bl > sl && strcmp(base + bl - sl, comp_suffixes[i]) == 0)
+			return (bl - sl);
+	}
+	return (bl);
+}
+
+/* Length of the stem: base[0..len) without its last extension. */
+static size_t
+stem_len(const char *base, size_t len)
+{
+	size_t i = len;
+
+	while (i > 0 && base[i - 1] != '.')
+		i--;
+	if (i <= 1 || i == len)
+		return (len);
+	return (i - 1);
 }
 
 /* Length of the stem when base ends in a timing suffix, else 0. */
 static size_t
 timing_stem_len(const char *base)
 {
-	size_t i, bl = strlen(base), sl;
+	size_t i, bl = strip_comp(base), sl;
 
 	for (i = 0; i < nitems(timing_suffixes); i++) {
 		sl = strlen(timing_suffixes[i]);
-		if (bl > sl && strcmp(base + bl - sl, timing_suffixes[i]) == 0)
+		if (bl > sl &&
+		    memcmp(base + bl - sl, timing_suffixes[i], sl) == 0)
 			return (bl - sl);
 	}
 	return (0);
@@ -202,20 +223,21 @@ static int
 timing_named(const char *member)
 {
 	const char *base = sr_basename(member);
+	size_t bl = strip_comp(base);
 
-	return (timing_stem_len(base) != 0 || strcmp(base, "timing") == 0);
+	return (timing_stem_len(base) != 0 ||
+	    (bl == 6 && memcmp(base, "timing", 6) == 0));
 }
 
-/* The directory of member, "/", base[0..blen) and suffix; owned. */
+/* The directory of member, "/", base[0..blen), suffix and cs; owned. */
 static char *
 sibling_name(const char *member, const char *base, size_t blen,
-    const char *suffix)
+    const char *suffix, const char *cs)
 {
-	size_t dl = sr_dirlen(member), sl = strlen(suffix), n;
+	size_t dl = sr_dirlen(member), sl = strlen(suffix), cl = strlen(cs);
 	char *p;
 
-	n = dl + 1 + blen + sl + 1;
-	if ((p = malloc(n)) == NULL)
+	if ((p = malloc(dl + 1 + blen + sl + cl + 1)) == NULL)
 		return (NULL);
 	if (dl > 0) {
 		memcpy(p, member, dl);
@@ -223,18 +245,18 @@ sibling_name(const char *member, const char *base, size_t blen,
 	}
 	memcpy(p + dl, base, blen);
 	memcpy(p + dl + blen, suffix, sl);
-	p[dl + blen + sl] = '\0';
+	memcpy(p + dl + blen + sl, cs, cl + 1);
 	return (p);
 }
 
 /* Like sibling_name() but NULL also when the member does not exist. */
 static char *
 sibling_if(struct sr_input *in, const char *member, const char *base,
-    size_t blen, const char *suffix, int *nomem)
+    size_t blen, const char *suffix, const char *cs, int *nomem)
 {
 	char *p;
 
-	if ((p = sibling_name(member, base, blen, suffix)) == NULL) {
+	if ((p = sibling_name(member, base, blen, suffix, cs)) == NULL) {
 		*nomem = 1;
 		return (NULL);
 	}
@@ -469,6 +491,39 @@ pair_release(struct script_pair *pr)
 	memset(pr, 0, sizeof(*pr));
 }
 
+/* The compression suffix of a member's base name, "" when none. */
+static const char *
+comp_of(const char *member)
+{
+	const char *base = sr_basename(member);
+
+	return (base + strip_comp(base));
+}
+
+/* Whether an H entry's base name names base, compressed or not. */
+static int
+h_names(const char *hbase, const char *base)
+{
+	size_t hl = strlen(hbase);
+
+	return (strcmp(hbase, base) == 0 ||
+	    (strip_comp(base) == hl && memcmp(hbase, base, hl) == 0));
+}
+
+/* The sibling an H entry names, as named or compressed like member. */
+static char *
+h_sibling(struct sr_input *in, const char *member, const char *hbase,
+    int *nomem)
+{
+	const char *cs = comp_of(member);
+	char *p;
+
+	p = sibling_if(in, member, hbase, strlen(hbase), "", "", nomem);
+	if (p == NULL && !*nomem && cs[0] != '\0')
+		p = sibling_if(in, member, hbase, strlen(hbase), "", cs, nomem);
+	return (p);
+}
+
 /*
  * Decides where input comes from once the root log is known: the root
  * itself (--log-io, or no H INPUT_LOG), a separate sibling, or nowhere.
@@ -480,11 +535,10 @@ pair_input(struct sr_input *in, struct script_pair *pr,
 	int nomem = 0;
 
 	if (ti->kind != K_ADVANCED || ti->in_base == NULL ||
-	    strcmp(ti->in_base, sr_basename(pr->log)) == 0)
+	    h_names(ti->in_base, sr_basename(pr->log)))
 		return (0);
 	if ((ti->out_base == NULL || strcmp(ti->out_base, ti->in_base) != 0) &&
-	    (pr->inlog = sibling_if(in, pr->log, ti->in_base,
-		 strlen(ti->in_base), "", &nomem)) == NULL &&
+	    (pr->inlog = h_sibling(in, pr->log, ti->in_base, &nomem)) == NULL &&
 	    !nomem)
 		pr->input_missing = 1;
 	return (nomem ? -1 : 0);
@@ -508,18 +562,16 @@ timing_fits(struct sr_input *in, const char *member, const struct tm_info *ti,
 		return (!strict);
 	if (ti->kind != K_ADVANCED)
 		return (0);
-	if (ti->out_base != NULL && strcmp(ti->out_base, base) == 0)
+	if (ti->out_base != NULL && h_names(ti->out_base, base))
 		return (1);
-	if (ti->in_base != NULL && strcmp(ti->in_base, base) == 0) {
+	if (ti->in_base != NULL && h_names(ti->in_base, base)) {
 		if (ti->out_base != NULL)
-			*root = sibling_if(in, member, ti->out_base,
-			    strlen(ti->out_base), "", &nomem);
+			*root = h_sibling(in, member, ti->out_base, &nomem);
 		return (nomem ? -1 : 1);
 	}
 	if (strict || ti->out_base == NULL)
 		return (!strict);
-	*root = sibling_if(in, member, ti->out_base, strlen(ti->out_base), "",
-	    &nomem);
+	*root = h_sibling(in, member, ti->out_base, &nomem);
 	if (nomem)
 		return (-1);
 	if (*root != NULL) {
@@ -590,7 +642,7 @@ pair_scan(struct sr_input *in, const char *member, struct script_pair *pr)
 		b = nm + (dl > 0 ? dl + 1 : 0);
 		if (strchr(b, '/') != NULL || strcmp(nm, member) == 0)
 			continue;
-		if (timing_stem_len(b) == 0 && strcmp(b, "timing") != 0)
+		if (!timing_named(b))
 			continue;
 		peeks++;
 		if (tm_info_read(in, nm, &ti) != 0)
@@ -617,32 +669,59 @@ pair_scan(struct sr_input *in, const char *member, struct script_pair *pr)
 	return (0);
 }
 
+#define NVARIANTS (2 + nitems(comp_suffixes))
+
+/*
+ * The compression suffixes a partner of a member compressed with own may
+ * have: the same, none, and for a plain member ".gz" (or, with all, any).
+ * Every member without a typescript header goes through here while
+ * probing, so the usual case stays at two lookups per name.
+ */
+static size_t
+comp_variants(const char *own, int all, const char **v)
+{
+	size_t n = 0, i;
+
+	v[n++] = own;
+	if (own[0] != '\0')
+		v[n++] = "";
+	for (i = 0; i < nitems(comp_suffixes); i++)
+		if ((all || (own[0] == '\0' && i == 0)) &&
+		    strcmp(own, comp_suffixes[i]) != 0)
+			v[n++] = comp_suffixes[i];
+	return (n);
+}
+
 /* member is a log (or something unknown): finds its timing. */
 static int
 pair_from_log(struct sr_input *in, const char *member, int scan,
     struct script_pair *pr)
 {
-	const char *base = sr_basename(member);
-	size_t bl = strlen(base), sl = stem_len(base), i;
-	char *cands[2 * nitems(timing_suffixes) + 1], *root;
+	const char *base = sr_basename(member), *cs[NVARIANTS];
+	size_t bl = strip_comp(base), sl = stem_len(base, bl), i, k, ncs;
+	char *cands[NVARIANTS * (2 * nitems(timing_suffixes) + 1)], *root;
 	size_t nc = 0;
 	struct tm_info ti;
 	int nomem = 0, fit, st = 0;
 
+	ncs = comp_variants(base + bl, 0, cs);
 	memset(cands, 0, sizeof(cands));
-	for (i = 0; i < nitems(timing_suffixes); i++) {
-		cands[nc] = sibling_if(in, member, base, sl, timing_suffixes[i],
-		    &nomem);
-		nc += cands[nc] != NULL;
-		if (sl != bl) {
+	for (k = 0; k < ncs; k++) {
+		for (i = 0; i < nitems(timing_suffixes); i++) {
+			cands[nc] = sibling_if(in, member, base, sl,
+			    timing_suffixes[i], cs[k], &nomem);
+			nc += cands[nc] != NULL;
+			if (sl == bl)
+				continue;
 			cands[nc] = sibling_if(in, member, base, bl,
-			    timing_suffixes[i], &nomem);
+			    timing_suffixes[i], cs[k], &nomem);
 			nc += cands[nc] != NULL;
 		}
-	}
-	if (strcmp(base, "typescript") == 0) {
-		cands[nc] = sibling_if(in, member, "timing", 6, "", &nomem);
-		nc += cands[nc] != NULL;
+		if (bl == 10 && memcmp(base, "typescript", 10) == 0) {
+			cands[nc] = sibling_if(in, member, "timing", 6, "",
+			    cs[k], &nomem);
+			nc += cands[nc] != NULL;
+		}
 	}
 	if (nomem)
 		st = -1;
@@ -671,26 +750,28 @@ static int
 pair_from_timing(struct sr_input *in, const char *member,
     const struct tm_info *ti, struct script_pair *pr)
 {
-	const char *base = sr_basename(member);
-	size_t sl = timing_stem_len(base), i;
+	const char *base = sr_basename(member), *cs[NVARIANTS];
+	size_t bl = strip_comp(base), sl = timing_stem_len(base), i, k, ncs;
 	char *c, *fallback = NULL;
 	int nomem = 0;
+
+	ncs = comp_variants(base + bl, 1, cs);
 
 	pr->kind = ti->kind;
 	if ((pr->timing = sr_strdup(member)) == NULL)
 		return (-1);
 	if (ti->out_base != NULL)
-		pr->log = sibling_if(in, member, ti->out_base,
-		    strlen(ti->out_base), "", &nomem);
+		pr->log = h_sibling(in, member, ti->out_base, &nomem);
 	else if (ti->in_base != NULL)
-		pr->log = sibling_if(in, member, ti->in_base,
-		    strlen(ti->in_base), "", &nomem);
+		pr->log = h_sibling(in, member, ti->in_base, &nomem);
 	if (pr->log != NULL)
 		pr->log_header = member_has_header(in, pr->log);
-	for (i = 0;
-	     pr->log == NULL && !nomem && sl > 0 && i < nitems(log_suffixes);
+	for (i = 0; pr->log == NULL && !nomem && sl > 0 &&
+	     i < ncs * nitems(log_suffixes);
 	     i++) {
-		if ((c = sibling_if(in, member, base, sl, log_suffixes[i],
+		k = i / nitems(log_suffixes);
+		if ((c = sibling_if(in, member, base, sl,
+			 log_suffixes[i % nitems(log_suffixes)], cs[k],
 			 &nomem)) == NULL)
 			continue;
 		if (timing_stem_len(sr_basename(c)) != 0) {
@@ -705,9 +786,12 @@ pair_from_timing(struct sr_input *in, const char *member,
 		else
 			free(c);
 	}
-	if (pr->log == NULL && !nomem && strcmp(base, "timing") == 0 &&
-	    (c = sibling_if(in, member, "typescript", 10, "", &nomem)) !=
-		NULL) {
+	for (k = 0; pr->log == NULL && !nomem && bl == 6 &&
+	     memcmp(base, "timing", 6) == 0 && k < ncs;
+	     k++) {
+		if ((c = sibling_if(in, member, "typescript", 10, "", cs[k],
+			 &nomem)) == NULL)
+			continue;
 		pr->log = c;
 		pr->log_header = member_has_header(in, c);
 	}
@@ -1654,7 +1738,7 @@ set_log_path(struct sr_reader *r)
 	    strcmp(r->path + pl - ml, r->member) != 0)
 		return (SR_OK);
 	if ((p = sibling_name(r->path, sr_basename(s->out.name),
-		 strlen(sr_basename(s->out.name)), "")) == NULL)
+		 strlen(sr_basename(s->out.name)), "", "")) == NULL)
 		return (sr_reader_errorf(r, SR_FATAL, SR_E_NOMEM, NULL,
 		    "out of memory"));
 	/* r->path ends with the member; its directory is the log's too. */
@@ -1728,8 +1812,9 @@ script_next_session(struct sr_reader *r)
 	else
 		ss->state = SR_STATE_UNKNOWN; /* no header, no trailer */
 	base = sr_basename(s->out.name);
-	worst =
-	    worse(worst, set_field(r, SR_F_SESSION_ID, base, stem_len(base)));
+	worst = worse(worst,
+	    set_field(r, SR_F_SESSION_ID, base,
+		stem_len(base, strip_comp(base))));
 	if (worst < SR_WARN)
 		return (worst);
 	if ((st = seek_to(r, s->out.s, s->out.name, s->out.pos)) != SR_OK)

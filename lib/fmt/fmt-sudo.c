@@ -66,7 +66,11 @@
 #define SUDO_MAX_BAD 32
 /* The longest delay accepted, in whole seconds (about 292 years). */
 #define SUDO_MAX_DELAY_S (INT64_MAX / SR_NSEC_PER_SEC - 1)
-/* runenv is kept as one extra, shortened to this share of the meta limit. */
+/*
+ * Arrays (runenv) are kept as one extra, one entry a line, cut to this
+ * share of the meta limit: 10,000 listed sessions stay small and the rest
+ * of the metadata always fits.
+ */
 #define SUDO_RUNENV_SHARE 4
 
 static const struct {
@@ -131,39 +135,73 @@ struct sudo_state {
 	int timing_bad;
 };
 
+/* Whether dir ("" for the top) holds a member called name. */
+static int
+has_file(const struct sr_probe *p, const char *dir, size_t dl, const char *name)
+{
+	char buf[SR_MEMBER_MAX * 2];
+	int n;
+
+	if (dl > 0)
+		n = snprintf(buf, sizeof(buf), "%.*s/%s", (int)dl, dir, name);
+	else
+		n = snprintf(buf, sizeof(buf), "%s", name);
+	return (n >= 0 && (size_t)n < sizeof(buf) &&
+	    sr_input_find(p->in, buf) != NULL);
+}
+
+/* Whether the directory dir[0..dl) is a session; see sudo_probe. */
+static int
+is_session_dir(const struct sr_probe *p, const char *dir, size_t dl)
+{
+	size_t i;
+
+	if (!has_file(p, dir, dl, "timing"))
+		return (0);
+	if (has_file(p, dir, dl, "log.json"))
+		return (1);
+	if (!has_file(p, dir, dl, "log"))
+		return (0);
+	for (i = 0; i < SUDO_NSTREAMS; i++)
+		if (has_file(p, dir, dl, streams[i].file))
+			return (1);
+	return (0);
+}
+
 /*
  * Evidence: sudo names its files, so the names alone decide, which keeps
  * probing a tree of 10,000 sessions as cheap as listing it.  A directory
  * holding "timing" and "log.json" is a session.  "log" plus "timing" is
  * also what util-linux script users like to call their files, so a
  * log.json-less directory also needs one of sudo's five data files.
+ * The probed member is one of those files, or, when a caller names a
+ * directory as the recording's root ("" or "00/00/01"), the directory.
  */
 static int
 sudo_probe(struct sr_probe *p)
 {
 	const char *b = sr_probe_basename(p);
-	size_t i;
+	size_t dl;
 
-	if (strcmp(b, "log") != 0 && strcmp(b, "log.json") != 0 &&
-	    strcmp(b, "timing") != 0)
+	if (strcmp(b, "log") == 0 || strcmp(b, "log.json") == 0 ||
+	    strcmp(b, "timing") == 0)
+		dl = sr_dirlen(p->member);
+	else if (sr_input_find(p->in, p->member) == NULL)
+		dl = strlen(p->member);
+	else
 		return (0);
-	if (sr_probe_sibling(p, "timing") == NULL)
-		return (0);
-	if (sr_probe_sibling(p, "log.json") != NULL)
-		return (100);
-	if (sr_probe_sibling(p, "log") == NULL)
-		return (0);
-	for (i = 0; i < SUDO_NSTREAMS; i++)
-		if (sr_probe_sibling(p, streams[i].file) != NULL)
-			return (100);
-	return (0);
+	return (is_session_dir(p, p->member, dl) ? 100 : 0);
 }
 
 /* The session is the directory: claim everything directly inside it. */
 static int
 sudo_claim(struct sr_probe *p, struct sr_claim *c)
 {
-	if ((c->root = sr_strndup(p->member, sr_dirlen(p->member))) == NULL)
+	size_t dl = sr_dirlen(p->member);
+
+	if (sr_input_find(p->in, p->member) == NULL)
+		dl = strlen(p->member);
+	if ((c->root = sr_strndup(p->member, dl)) == NULL)
 		return (SR_FATAL);
 	c->claim_dir = 1;
 	return (SR_OK);
@@ -862,9 +900,17 @@ j_extra(struct jctx *j, const char *key, const json_t *v)
 		}
 		st = add_extra(j->r, key, b.data, b.len);
 		sr_buf_release(&b);
-		if (st == SR_OK && left > 0)
-			st = sr_reader_warnf(j->r, &j->loc,
-			    "%s shortened: %ld entries left out", key, left);
+		/*
+		 * A big environment is legitimate, so no warning: the
+		 * count of entries left out says the list is not whole.
+		 */
+		if (st == SR_OK && left > 0) {
+			char k[96];
+
+			(void)snprintf(k, sizeof(k), "%s_omitted", key);
+			(void)snprintf(num, sizeof(num), "%ld", left);
+			st = add_extra(j->r, k, num, strlen(num));
+		}
 		return (st);
 	}
 	return (SR_OK);

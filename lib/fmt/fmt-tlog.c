@@ -46,6 +46,24 @@
  * interleaved recordings cost one run per switch.  next_event then reads
  * the lines of one recording and decodes out_txt straight into the event
  * buffer, driven by the timing string, so text is touched once.
+ *
+ * tlog-play gives up on the first bad message; we report each problem
+ * with its line, message id and offset and go on (FORMATS.md 2.5):
+ * - a message that does not parse, lacks ver/id/pos/timing, has a major
+ *   version above 2, a bad timing record, or timing that wants more
+ *   bytes than *_bin holds is skipped with a warning; the next event
+ *   carries SR_EVF_GAP.  A bad escape or too few characters in *_txt is
+ *   found while decoding, so the events before it are kept.
+ * - an id jump is "messages N..M missing" (tlog's rate limiter drops
+ *   whole messages) and flags the next event SR_EVF_GAP.
+ * - a pos before the end of the previous message is clamped to it, so
+ *   event times never go back.
+ * - a last line cut short (the recorder died) ends its recording, whose
+ *   state is then SR_STATE_INCOMPLETE; tlog has no other end marker.
+ * - a line without "ver" never starts a recording: it goes with the
+ *   recording it names, or with its neighbours, and is reported there.
+ * Window records restate the size in every message; only changes
+ * become SR_EV_RESIZE events, the first window being the geometry.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -55,8 +73,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <jansson.h>
 
 #include "compat.h"
 #include "json.h"
@@ -93,8 +109,8 @@ enum tl_key {
 };
 #define KB(k) (1u << (k))
 /* What the index pass needs: tlog writes all of these before the text. */
-#define TL_INDEX_KEYS                                                       \
-	(KB(K_VER) | KB(K_HOST) | KB(K_REC) | KB(K_USER) | KB(K_TERM) |     \
+#define TL_INDEX_KEYS                                                          \
+	(KB(K_VER) | KB(K_HOST) | KB(K_REC) | KB(K_USER) | KB(K_TERM) |        \
 	    KB(K_SESSION) | KB(K_ID) | KB(K_POS) | KB(K_TIME) | KB(K_TIMING))
 #define TL_ALL_KEYS ((1u << K__COUNT) - 1)
 
@@ -157,25 +173,30 @@ struct tl_run {
 	uint64_t nlines; /* physical lines, blank and bad ones included */
 };
 
-/* One recording, as found by the index pass. */
+/*
+ * One recording, as found by the index pass.  Kept small: a busy host's
+ * log file may hold a hundred thousand recordings.  Most have one run,
+ * so the first lives here and only interleaved recordings allocate more.
+ */
 struct tl_rec {
 	char *host; /* key part; NULL when absent */
 	char *rec;  /* key part; NULL when absent */
-	size_t hostlen, reclen;
-	uint32_t hash;
 	char *user, *term, *ver;
+	struct tl_err *err;  /* first problem, for "nothing readable" */
+	struct tl_run *more; /* runs after the first */
+	struct tl_run run0;
 	uint64_t session;
 	int64_t start_ns;
 	int64_t end_ms; /* end of the last good message, for clamping */
 	int64_t dur_ms;
-	unsigned rows, cols;
-	unsigned have; /* RH_* */
 	size_t nok;    /* lines that passed the index checks */
-	int truncated; /* its last line was cut short */
 	size_t noname; /* ordinal among recordings without rec, 1-based */
-	struct tl_run *runs;
-	size_t nruns, runcap;
-	struct tl_err *err; /* first problem, for "nothing readable" */
+	size_t nruns, morecap;
+	uint32_t hostlen, reclen;
+	uint32_t hash;
+	uint16_t rows, cols;
+	uint8_t have;	   /* RH_* */
+	uint8_t truncated; /* its last line was cut short */
 };
 enum {
 	RH_META = 1 << 0,
@@ -194,8 +215,8 @@ struct tl_tok {
 struct tl_cur {
 	int active;
 	int64_t line, msg_id, off;
-	const char *lbase;   /* the line (borrowed from the stream) */
-	const char *tp, *te; /* timing cursor */
+	const char *lbase;	      /* the line (borrowed from the stream) */
+	const char *tp, *te;	      /* timing cursor */
 	const unsigned char *op, *oe; /* out_txt body cursor */
 	const unsigned char *ip, *ie; /* in_txt body cursor */
 	size_t obin_i, ibin_i;	      /* cursors into outbin, inbin */
@@ -235,11 +256,11 @@ struct tl_state {
 	int done;
 	struct tl_cur m;
 	/* Buffers. */
-	struct sr_buf ev;     /* event data */
-	struct sr_buf obin;   /* decoded out_bin */
-	struct sr_buf ibin;   /* decoded in_bin */
-	struct sr_buf tbuf;   /* decoded timing, when it has escapes */
-	struct sr_buf key1;   /* decoded key strings */
+	struct sr_buf ev;   /* event data */
+	struct sr_buf obin; /* decoded out_bin */
+	struct sr_buf ibin; /* decoded in_bin */
+	struct sr_buf tbuf; /* decoded timing, when it has escapes */
+	struct sr_buf key1; /* decoded key strings */
 	struct sr_buf key2;
 };
 
@@ -261,8 +282,7 @@ skip_ws(const char *p, const char *e)
 	return (p);
 }
 
-static void
-perr_set(struct tl_perr *pe, size_t at, const char *fmt, ...)
+static void perr_set(struct tl_perr *pe, size_t at, const char *fmt, ...)
     SR_PRINTF(3, 4);
 
 static void
@@ -394,8 +414,7 @@ skip_value(const char *base, const char *p, const char *e, int depth,
 				}
 				p++;
 			}
-			if ((p = skip_value(base, p, e, depth + 1, pe)) ==
-			    NULL)
+			if ((p = skip_value(base, p, e, depth + 1, pe)) == NULL)
 				return (NULL);
 			p = skip_ws(p, e);
 			if (p < e && *p == ',') {
@@ -587,8 +606,8 @@ tl_scan(const char *line, size_t len, unsigned stop, struct tl_msg *m,
 				v->len = (size_t)(q - p - 1);
 				v->kind = TV_STR;
 				p = q + 1;
-			} else if (p < e && (*p == '-' ||
-					       (*p >= '0' && *p <= '9'))) {
+			} else if (p < e &&
+			    (*p == '-' || (*p >= '0' && *p <= '9'))) {
 				if ((q = num_end(p, e, &isint)) == NULL) {
 					perr_set(pe, (size_t)(p - line),
 					    "invalid JSON number");
@@ -599,8 +618,7 @@ tl_scan(const char *line, size_t len, unsigned stop, struct tl_msg *m,
 				v->kind = TV_NUM;
 				p = q;
 			} else if (p < e && *p == '[') {
-				if ((q = skip_value(line, p, e, 1, pe)) ==
-				    NULL)
+				if ((q = skip_value(line, p, e, 1, pe)) == NULL)
 					return (-1);
 				v->p = p;
 				v->len = (size_t)(q - p);
@@ -612,8 +630,7 @@ tl_scan(const char *line, size_t len, unsigned stop, struct tl_msg *m,
 				v->kind = -1;
 				goto next;
 			} else {
-				if ((q = skip_value(line, p, e, 1, pe)) ==
-				    NULL)
+				if ((q = skip_value(line, p, e, 1, pe)) == NULL)
 					return (-1);
 				v->kind = -1;
 				p = q;
@@ -834,10 +851,10 @@ dec_chars(const unsigned char **pp, const unsigned char *e, uint64_t *np,
 			case 'u':
 				if (e - p < 6 || hex4(p + 2, &cp) != 0)
 					goto bad;
-				if (cp >= 0xd800 && cp <= 0xdbff && e - p >= 12 &&
-				    p[6] == '\\' && p[7] == 'u' &&
-				    hex4(p + 8, &lo) == 0 && lo >= 0xdc00 &&
-				    lo <= 0xdfff) {
+				if (cp >= 0xd800 && cp <= 0xdbff &&
+				    e - p >= 12 && p[6] == '\\' &&
+				    p[7] == 'u' && hex4(p + 8, &lo) == 0 &&
+				    lo >= 0xdc00 && lo <= 0xdfff) {
 					cp = 0x10000 + ((cp - 0xd800) << 10) +
 					    (lo - 0xdc00);
 					p += 6;
@@ -894,8 +911,7 @@ dec_string(const char *body, size_t len, struct sr_buf *b, size_t *bad_at)
 		*bad_at = 0;
 		return (-1);
 	}
-	st = dec_chars(&p, e, &n, (unsigned char *)b->data, len + 4, &w,
-	    &bin);
+	st = dec_chars(&p, e, &n, (unsigned char *)b->data, len + 4, &w, &bin);
 	*bad_at = (size_t)(p - (const unsigned char *)body);
 	if (st == DEC_BAD)
 		return (-1);
@@ -911,8 +927,8 @@ dec_string(const char *body, size_t len, struct sr_buf *b, size_t *bad_at)
 static inline int
 is_tws(char c)
 {
-	return (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-	    c == '\f' || c == '\v');
+	return (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	    c == '\v');
 }
 
 static int
@@ -976,8 +992,8 @@ tim_next(const char *base, const char **pp, const char *e, struct tl_tok *t,
 		if ((unsigned char)t->type >= 0x20 &&
 		    (unsigned char)t->type < 0x7f)
 			perr_set(pe, (size_t)(s - base),
-			    "bad timing record '%c' at character %zu",
-			    t->type, (size_t)(s - base));
+			    "bad timing record '%c' at character %zu", t->type,
+			    (size_t)(s - base));
 		else
 			perr_set(pe, (size_t)(s - base),
 			    "bad timing record 0x%02x at character %zu",
@@ -1035,8 +1051,10 @@ tim_check(const char *t, size_t len, struct tl_tsum *sum, struct tl_perr *pe)
 	while ((r = tim_next(t, &p, e, &tok, pe)) == 1) {
 		switch (tok.type) {
 		case '+':
-			sum->delay_ms = (int64_t)tok.a > TL_MS_MAX - sum->delay_ms
-			    ? TL_MS_MAX : sum->delay_ms + (int64_t)tok.a;
+			sum->delay_ms =
+			    (int64_t)tok.a > TL_MS_MAX - sum->delay_ms
+			    ? TL_MS_MAX
+			    : sum->delay_ms + (int64_t)tok.a;
 			break;
 		case '=':
 			if (!sum->have_win) {
@@ -1171,8 +1189,8 @@ tl_check(struct tl_msg *m, struct tl_perr *pe)
 		static const unsigned strs = KB(K_HOST) | KB(K_REC) |
 		    KB(K_USER) | KB(K_TERM) | KB(K_TIMING) | KB(K_IN_TXT) |
 		    KB(K_OUT_TXT);
-		static const unsigned nums = KB(K_SESSION) | KB(K_ID) |
-		    KB(K_POS) | KB(K_TIME);
+		static const unsigned nums =
+		    KB(K_SESSION) | KB(K_ID) | KB(K_POS) | KB(K_TIME);
 		static const unsigned arrs = KB(K_IN_BIN) | KB(K_OUT_BIN);
 		int kind = m->v[i].kind;
 
@@ -1214,8 +1232,9 @@ tl_check(struct tl_msg *m, struct tl_perr *pe)
 	if (m->have & KB(K_SESSION)) {
 		if (parse_int(&m->v[K_SESSION], INT64_MAX, &v) != 0) {
 			perr_set(pe, 0, "bad audit session id '%.*s'",
-			    (int)(m->v[K_SESSION].len > 32 ? 32
-							   : m->v[K_SESSION].len),
+			    (int)(m->v[K_SESSION].len > 32
+				    ? 32
+				    : m->v[K_SESSION].len),
 			    m->v[K_SESSION].p);
 			return (-1);
 		}
@@ -1271,9 +1290,8 @@ loc_make(struct sr_loc *loc, int64_t line, int64_t msg_id, int64_t off)
 }
 
 /* A warning with a category of our choosing (sr_reader_warnf says FORMAT). */
-static int
-tl_warn(struct sr_reader *r, enum sr_errcat cat, const struct sr_loc *loc,
-    const char *fmt, ...) SR_PRINTF(4, 5);
+static int tl_warn(struct sr_reader *r, enum sr_errcat cat,
+    const struct sr_loc *loc, const char *fmt, ...) SR_PRINTF(4, 5);
 
 static int
 tl_warn(struct sr_reader *r, enum sr_errcat cat, const struct sr_loc *loc,
@@ -1352,7 +1370,8 @@ index_account(struct sr_reader *r, uint64_t n)
 	if (st->index_bytes > st->index_max)
 		return (sr_reader_errorf(r, SR_FAILED, SR_E_LIMIT, NULL,
 		    "index of the tlog file exceeds the spool limit of %llu "
-		    "bytes", (unsigned long long)st->index_max));
+		    "bytes",
+		    (unsigned long long)st->index_max));
 	return (SR_OK);
 }
 
@@ -1426,10 +1445,11 @@ rec_new(struct sr_reader *r, uint32_t h, const char *host, size_t hl,
 	struct tl_rec *rc, *nr;
 	int ret;
 
-	if (st->nrecs >= sr_ctx_limit(r->ctx, SR_LIMIT_SESSIONS))
-		return (SR_EOF); /* the core reports "more than N" later */
-	if ((st->nrecs + 1) * 2 > st->hashcap &&
-	    (ret = hash_grow(r)) != SR_OK)
+	/* The core reports "more than N sessions" when asked for more. */
+	if (st->nrecs >= sr_ctx_limit(r->ctx, SR_LIMIT_SESSIONS) ||
+	    st->nrecs >= UINT32_MAX / 4)
+		return (SR_EOF);
+	if ((st->nrecs + 1) * 2 > st->hashcap && (ret = hash_grow(r)) != SR_OK)
 		return (ret);
 	if (st->nrecs == st->reccap) {
 		size_t ncap = st->reccap ? st->reccap * 2 : 4;
@@ -1437,13 +1457,15 @@ rec_new(struct sr_reader *r, uint32_t h, const char *host, size_t hl,
 		if ((ret = index_account(r,
 			 (ncap - st->reccap) * sizeof(*nr))) != SR_OK)
 			return (ret);
-		if ((nr = sr_reallocarray(st->recs, ncap, sizeof(*nr))) ==
-		    NULL)
+		if ((nr = sr_reallocarray(st->recs, ncap, sizeof(*nr))) == NULL)
 			return (sr_reader_errorf(r, SR_FATAL, SR_E_NOMEM, NULL,
 			    "out of memory"));
 		st->recs = nr;
 		st->reccap = ncap;
 	}
+	if (hl > UINT32_MAX || rl > UINT32_MAX)
+		return (sr_reader_errorf(r, SR_FAILED, SR_E_LIMIT, NULL,
+		    "host or rec longer than 4 GiB"));
 	if ((ret = index_account(r, hl + rl + 2)) != SR_OK)
 		return (ret);
 	rc = &st->recs[st->nrecs];
@@ -1455,8 +1477,8 @@ rec_new(struct sr_reader *r, uint32_t h, const char *host, size_t hl,
 		return (sr_reader_errorf(r, SR_FATAL, SR_E_NOMEM, NULL,
 		    "out of memory"));
 	}
-	rc->hostlen = hl;
-	rc->reclen = rl;
+	rc->hostlen = (uint32_t)hl;
+	rc->reclen = (uint32_t)rl;
 	if (rec == NULL)
 		rc->noname = ++st->nnoname;
 	(void)hash_insert(st, h, st->nrecs);
@@ -1464,42 +1486,48 @@ rec_new(struct sr_reader *r, uint32_t h, const char *host, size_t hl,
 	return (SR_OK);
 }
 
+static struct tl_run *
+rec_run(struct tl_rec *rc, size_t i)
+{
+	return (i == 0 ? &rc->run0 : &rc->more[i - 1]);
+}
+
 /* Adds a line to a recording: extends its last run or starts one. */
 static int
-rec_add_line(struct sr_reader *r, struct tl_rec *rc, int64_t off,
-    int64_t line, uint64_t n, int extend)
+rec_add_line(struct sr_reader *r, struct tl_rec *rc, int64_t off, int64_t line,
+    uint64_t n, int extend)
 {
-	struct tl_run *nr;
+	struct tl_run *nr, *run;
 	int ret;
 
 	if (extend && rc->nruns > 0) {
-		rc->runs[rc->nruns - 1].nlines += n;
+		rec_run(rc, rc->nruns - 1)->nlines += n;
 		return (SR_OK);
 	}
-	if (rc->nruns == rc->runcap) {
-		size_t ncap = rc->runcap ? rc->runcap * 2 : 1;
+	if (rc->nruns > 0 && rc->nruns - 1 == rc->morecap) {
+		size_t ncap = rc->morecap ? rc->morecap * 2 : 2;
 
 		if ((ret = index_account(r,
-			 (ncap - rc->runcap) * sizeof(*nr))) != SR_OK)
+			 (ncap - rc->morecap) * sizeof(*nr))) != SR_OK)
 			return (ret);
-		if ((nr = sr_reallocarray(rc->runs, ncap, sizeof(*nr))) ==
-		    NULL)
+		if ((nr = sr_reallocarray(rc->more, ncap, sizeof(*nr))) == NULL)
 			return (sr_reader_errorf(r, SR_FATAL, SR_E_NOMEM, NULL,
 			    "out of memory"));
-		rc->runs = nr;
-		rc->runcap = ncap;
+		rc->more = nr;
+		rc->morecap = ncap;
 	}
-	rc->runs[rc->nruns].off = off;
-	rc->runs[rc->nruns].line = line;
-	rc->runs[rc->nruns].nlines = n;
+	run = rec_run(rc, rc->nruns);
+	run->off = off;
+	run->line = line;
+	run->nlines = n;
 	rc->nruns++;
 	return (SR_OK);
 }
 
 /* Key part of a message: decoded only when it has escapes. */
 static int
-key_part(const struct tl_val *v, int present, struct sr_buf *b,
-    const char **p, size_t *len)
+key_part(const struct tl_val *v, int present, struct sr_buf *b, const char **p,
+    size_t *len)
 {
 	size_t bad;
 
@@ -1568,14 +1596,14 @@ rec_take(struct sr_reader *r, struct tl_rec *rc, const struct tl_msg *m,
 		rc->have |= RH_START;
 	}
 	if (!(rc->have & RH_GEOM) && sum->have_win) {
-		rc->cols = sum->cols;
-		rc->rows = sum->rows;
+		rc->cols = (uint16_t)sum->cols;
+		rc->rows = (uint16_t)sum->rows;
 		rc->have |= RH_GEOM;
 	}
 	/* The same clamping as next_event, so duration matches the events. */
 	base = m->pos > rc->end_ms ? m->pos : rc->end_ms;
-	end = sum->delay_ms > TL_MS_MAX - base ? TL_MS_MAX
-					       : base + sum->delay_ms;
+	end =
+	    sum->delay_ms > TL_MS_MAX - base ? TL_MS_MAX : base + sum->delay_ms;
 	rc->end_ms = end;
 	if (end > rc->dur_ms)
 		rc->dur_ms = end;
@@ -1625,7 +1653,7 @@ tl_index(struct sr_reader *r)
 	uint64_t pend_n = 0;
 	ssize_t cur = -1, found;
 	size_t idx = 0;
-	int complete, ret, bad;
+	int complete = 1, ret, bad;
 
 	for (;;) {
 		off = sr_stream_offset(st->s);
@@ -1641,50 +1669,47 @@ tl_index(struct sr_reader *r)
 			if (se == NULL || se->cat != SR_E_LIMIT) {
 				loc_make(&loc, line_no, -1, off);
 				return (sr_reader_errorf(r, SR_FAILED,
-				    se != NULL ? se->cat : SR_E_IO, &loc,
-				    "%s", se != NULL ? se->msg : "read error"));
+				    se != NULL ? se->cat : SR_E_IO, &loc, "%s",
+				    se != NULL ? se->msg : "read error"));
 			}
 			/* An over-long line: a bad line of the current run. */
 			if (!st->have_ferr) {
 				st->have_ferr = 1;
 				err_keep(&st->ferr, SR_E_LIMIT, line_no, -1,
-				    off, "line exceeds the line limit");
+				    off, "");
 				(void)snprintf(st->ferr.msg,
 				    sizeof(st->ferr.msg),
 				    "line longer than the line limit of %llu "
 				    "bytes",
 				    (unsigned long long)st->linemax);
 			}
-			line = NULL;
-			len = 0;
 			complete = 1;
-			bad = 1;
 			goto attach;
 		}
 		if (is_blank(line, len)) {
 			/* Runs must cover every physical line after their start. */
-			if (cur >= 0 && (ret = rec_add_line(r,
-					     &st->recs[cur], off, line_no, 1,
-					     1)) != SR_OK)
+			if (cur >= 0 &&
+			    (ret = rec_add_line(r, &st->recs[cur], off, line_no,
+				 1, 1)) != SR_OK)
 				return (ret);
 			if (cur < 0 && pend_n > 0)
 				pend_n++;
 			continue;
 		}
 		bad = tl_scan(line, len, complete ? TL_INDEX_KEYS : 0, &m,
-		    &pe) != 0;
+			  &pe) != 0;
 		/* Without "ver" it is not a tlog message: no new recording. */
 		if (!bad && !(m.have & KB(K_VER))) {
 			perr_set(&pe, 0, "message has no 'ver'");
 			bad = 1;
 		}
 		if (!bad &&
-		    (key_part(&m.v[K_HOST], m.have & KB(K_HOST) &&
-				 m.v[K_HOST].kind == TV_STR, &st->key1, &host,
-			 &hl) != 0 ||
-			key_part(&m.v[K_REC], m.have & KB(K_REC) &&
-				m.v[K_REC].kind == TV_STR, &st->key2, &rec,
-			    &rl) != 0)) {
+		    (key_part(&m.v[K_HOST],
+			 m.have & KB(K_HOST) && m.v[K_HOST].kind == TV_STR,
+			 &st->key1, &host, &hl) != 0 ||
+			key_part(&m.v[K_REC],
+			    m.have & KB(K_REC) && m.v[K_REC].kind == TV_STR,
+			    &st->key2, &rec, &rl) != 0)) {
 			perr_set(&pe, 0, "bad escape in host or rec");
 			bad = 1;
 		}
@@ -1694,9 +1719,32 @@ tl_index(struct sr_reader *r)
 				err_keep(&st->ferr, pe.cat, line_no, -1,
 				    off + (int64_t)pe.at, pe.msg);
 			}
-			if (!complete && cur >= 0)
+			/*
+			 * A broken line that still names a known recording
+			 * (tlog writes rec early, so even a cut line often
+			 * does) goes with it; any other with its neighbours.
+			 */
+			found = -1;
+			if ((m.have & KB(K_REC)) && m.v[K_REC].kind == TV_STR &&
+			    key_part(&m.v[K_HOST],
+				m.have & KB(K_HOST) &&
+				    m.v[K_HOST].kind == TV_STR,
+				&st->key1, &host, &hl) == 0 &&
+			    key_part(&m.v[K_REC], 1, &st->key2, &rec, &rl) == 0)
+				found =
+				    rec_find(st, key_hash(host, hl, rec, rl),
+					host, hl, rec, rl);
+			if (found >= 0) {
+				if ((ret = rec_add_line(r, &st->recs[found],
+					 off, line_no, 1, found == cur)) !=
+				    SR_OK)
+					return (ret);
+				cur = found;
+			} else
+				goto attach;
+			if (!complete)
 				st->recs[cur].truncated = 1;
-			goto attach;
+			continue;
 		}
 		{
 			uint32_t h = key_hash(host, hl, rec, rl);
@@ -1751,6 +1799,8 @@ tl_index(struct sr_reader *r)
 	attach:
 		/* A line we cannot attribute goes with its neighbours. */
 		if (cur >= 0) {
+			if (!complete)
+				st->recs[cur].truncated = 1;
 			if ((ret = rec_add_line(r, &st->recs[cur], off, line_no,
 				 1, 1)) != SR_OK)
 				return (ret);
@@ -1784,8 +1834,9 @@ tlog_open(struct sr_reader *r)
 		st->linemax = SIZE_MAX / 2;
 	ev = sr_ctx_limit(r->ctx, SR_LIMIT_EVENT);
 	/* An event must hold at least one character. */
-	st->evmax = ev < 16 ? 16 : ev > SIZE_MAX / 2 ? SIZE_MAX / 2
-						     : (size_t)ev;
+	st->evmax = ev < 16	? 16
+	    : ev > SIZE_MAX / 2 ? SIZE_MAX / 2
+				: (size_t)ev;
 	st->index_max = sr_ctx_limit(r->ctx, SR_LIMIT_SPOOL);
 	sr_buf_init(&st->ev, st->evmax + 8);
 	sr_buf_init(&st->obin, (size_t)st->linemax);
@@ -1814,7 +1865,7 @@ tlog_close(struct sr_reader *r)
 		free(rc->user);
 		free(rc->term);
 		free(rc->ver);
-		free(rc->runs);
+		free(rc->more);
 		free(rc->err);
 	}
 	free(st->recs);
@@ -1868,14 +1919,14 @@ tlog_next_session(struct sr_reader *r)
 			return (sr_reader_errorf(r, SR_FAILED, SR_E_FORMAT,
 			    NULL, "recording has no readable message"));
 		loc_make(&loc, e->line, e->msg_id, e->offset);
-		return (sr_reader_errorf(r, SR_FAILED, e->cat, &loc, "%s",
-		    e->msg));
+		return (
+		    sr_reader_errorf(r, SR_FAILED, e->cat, &loc, "%s", e->msg));
 	}
 	if (rc->rec != NULL)
 		ret = set_field(r, SR_F_SESSION_ID, rc->rec);
 	else {
-		const char *base = sr_basename(r->member[0] != '\0'
-			? r->member : sr_input_path(r->in));
+		const char *base = sr_basename(
+		    r->member[0] != '\0' ? r->member : sr_input_path(r->in));
 
 		if (st->nnoname > 1)
 			(void)snprintf(buf, sizeof(buf), "%s#%zu", base,
@@ -1884,8 +1935,9 @@ tlog_next_session(struct sr_reader *r)
 			(void)snprintf(buf, sizeof(buf), "%s", base);
 		ret = set_field(r, SR_F_SESSION_ID, buf);
 	}
-	if (ret != SR_OK || (ret = set_field(r, SR_F_ACTOR, rc->user)) !=
-	    SR_OK || (ret = set_field(r, SR_F_HOST, rc->host)) != SR_OK ||
+	if (ret != SR_OK ||
+	    (ret = set_field(r, SR_F_ACTOR, rc->user)) != SR_OK ||
+	    (ret = set_field(r, SR_F_HOST, rc->host)) != SR_OK ||
 	    (ret = set_field(r, SR_F_TERM, rc->term)) != SR_OK)
 		return (ret);
 	if (rc->have & RH_SESSION && rc->session != TL_SESSION_UNSET) {
@@ -1894,11 +1946,12 @@ tlog_next_session(struct sr_reader *r)
 
 		if (sr_session_add_extra(s, "tlog.session", buf, (size_t)n) ==
 		    SR_FATAL)
-			return (sr_reader_errorf(r, SR_FATAL, SR_E_NOMEM,
-			    NULL, "out of memory"));
+			return (sr_reader_errorf(r, SR_FATAL, SR_E_NOMEM, NULL,
+			    "out of memory"));
 	}
-	if (rc->ver != NULL && sr_session_add_extra(s, "tlog.ver", rc->ver,
-				   strlen(rc->ver)) == SR_FATAL)
+	if (rc->ver != NULL &&
+	    sr_session_add_extra(s, "tlog.ver", rc->ver, strlen(rc->ver)) ==
+		SR_FATAL)
 		return (sr_reader_errorf(r, SR_FATAL, SR_E_NOMEM, NULL,
 		    "out of memory"));
 	if (rc->have & RH_START) {
@@ -1945,8 +1998,8 @@ tlog_skip_session(struct sr_reader *r)
 
 /* Decodes a bin array ("[255,254]") into b; -1 with pe on a bad one. */
 static int
-dec_bin(const struct tl_val *v, int present, struct sr_buf *b,
-    const char *base, struct tl_perr *pe)
+dec_bin(const struct tl_val *v, int present, struct sr_buf *b, const char *base,
+    struct tl_perr *pe)
 {
 	const char *p, *e, *s;
 	unsigned x;
@@ -1997,8 +2050,8 @@ dec_bin(const struct tl_val *v, int present, struct sr_buf *b,
  * last, TL_LONG for a line over the limit, or an error status.
  */
 static int
-next_line(struct sr_reader *r, const char **line, size_t *len,
-    int *complete, int64_t *off)
+next_line(struct sr_reader *r, const char **line, size_t *len, int *complete,
+    int64_t *off)
 {
 	struct tl_state *st = r->state;
 	struct tl_rec *rc = st->rec;
@@ -2011,7 +2064,7 @@ next_line(struct sr_reader *r, const char **line, size_t *len,
 
 		if (st->run_i >= rc->nruns)
 			return (SR_EOF);
-		run = &rc->runs[st->run_i++];
+		run = rec_run(rc, st->run_i++);
 		if (sr_stream_offset(st->s) != run->off &&
 		    sr_stream_seek(st->s, run->off) != SR_OK) {
 			se = sr_stream_error(st->s);
@@ -2024,8 +2077,8 @@ next_line(struct sr_reader *r, const char **line, size_t *len,
 	}
 	*off = sr_stream_offset(st->s);
 	st->run_left--;
-	ret = sr_stream_getline(st->s, line, len, complete,
-	    (size_t)st->linemax);
+	ret =
+	    sr_stream_getline(st->s, line, len, complete, (size_t)st->linemax);
 	st->line_no++;
 	loc_make(&loc, st->line_no - 1, -1, *off);
 	if (ret == SR_EOF)
@@ -2071,7 +2124,8 @@ load_message(struct sr_reader *r)
 		if (ret == TL_LONG) {
 			(void)tl_warn(r, SR_E_LIMIT, &loc,
 			    "line longer than the line limit of %llu bytes "
-			    "skipped", (unsigned long long)st->linemax);
+			    "skipped",
+			    (unsigned long long)st->linemax);
 			st->gap = 1;
 			st->have_last_id = 0;
 			continue;
@@ -2091,10 +2145,12 @@ load_message(struct sr_reader *r)
 			if (m.have & KB(K_ID))
 				(void)parse_int(&m.v[K_ID], INT64_MAX,
 				    &loc.msg_id);
+			loc.offset = off + (int64_t)pe.at;
 			if (!complete) {
 				(void)tl_warn(r, SR_E_FORMAT, &loc,
 				    "last line is truncated (the recorder "
-				    "may have died): %s", pe.msg);
+				    "may have died): %s",
+				    pe.msg);
 				st->gap = 1;
 				st->done = 1;
 				return (SR_EOF);
@@ -2148,7 +2204,8 @@ load_message(struct sr_reader *r)
 			base = st->prev_end_ms;
 		}
 		st->prev_end_ms = sum.delay_ms > TL_MS_MAX - base
-		    ? TL_MS_MAX : base + sum.delay_ms;
+		    ? TL_MS_MAX
+		    : base + sum.delay_ms;
 
 		memset(c, 0, sizeof(*c));
 		c->active = 1;
@@ -2325,10 +2382,10 @@ tlog_next_event(struct sr_reader *r)
 	if (c->active && c->rtype != 0) {
 		/* The rest of a record split at the event limit. */
 		want = c->rtype == '>' || c->rtype == ']' ? SR_EV_OUTPUT
-							   : SR_EV_INPUT;
+							  : SR_EV_INPUT;
 		ev_begin(st, ev, want);
-		ev->stream = want == SR_EV_OUTPUT ? SR_STREAM_TTYOUT
-						  : SR_STREAM_TTYIN;
+		ev->stream =
+		    want == SR_EV_OUTPUT ? SR_STREAM_TTYOUT : SR_STREAM_TTYIN;
 		have = 1;
 	}
 	for (;;) {
@@ -2375,7 +2432,8 @@ tlog_next_event(struct sr_reader *r)
 		switch (tok.type) {
 		case '+':
 			c->t_ms = (int64_t)tok.a > TL_MS_MAX - c->t_ms
-			    ? TL_MS_MAX : c->t_ms + (int64_t)tok.a;
+			    ? TL_MS_MAX
+			    : c->t_ms + (int64_t)tok.a;
 			continue;
 		case '=':
 			/* tlog restates the window in every message. */
@@ -2451,8 +2509,8 @@ tlog_probe(struct sr_probe *p)
 			return (0);
 		if (tl_check(&m, &pe) == 0 && m.v[K_TIMING].kind == TV_STR &&
 		    memchr(m.v[K_TIMING].p, '\\', m.v[K_TIMING].len) == NULL &&
-		    tim_check(m.v[K_TIMING].p, m.v[K_TIMING].len, &sum,
-			&pe) == 0)
+		    tim_check(m.v[K_TIMING].p, m.v[K_TIMING].len, &sum, &pe) ==
+			0)
 			return (100);
 		/* A tlog message we will complain about (version, timing). */
 		return (80);

@@ -218,43 +218,64 @@ claim_release(struct sr_claim *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* Marks the members directly inside dir (or at the top for ""). */
+/* Index of the first member whose name is not less than key. */
+static size_t
+lower_bound(struct sr_input *in, const char *key, size_t keylen)
+{
+	size_t lo = 0, hi = sr_input_nmembers(in), mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strncmp(sr_input_member(in, mid)->name, key, keylen) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo);
+}
+
+/*
+ * Marks the members directly inside dir (or at the top for "").  Members
+ * are sorted by name and names sharing a prefix are contiguous, so a
+ * binary search finds the first and the scan stops at the last: claiming
+ * 10,000 sudo sessions in a tree of 80,000 members stays linear.
+ */
 static void
 mark_dir(struct sr_input *in, const char *dir, unsigned char *claimed)
 {
 	size_t i, n = sr_input_nmembers(in), dl = strlen(dir);
+	char *key;
 
-	/*
-	 * Members sharing a prefix are contiguous in sorted order, but the
-	 * table is small next to the cost of opening members, so a linear
-	 * scan from the first match is good enough.
-	 */
-	for (i = 0; i < n; i++) {
+	if (dl == 0) {
+		for (i = 0; i < n; i++)
+			if (strchr(sr_input_member(in, i)->name, '/') == NULL)
+				claimed[i] = 1;
+		return;
+	}
+	if ((key = malloc(dl + 2)) == NULL)
+		return;
+	memcpy(key, dir, dl);
+	key[dl] = '/';
+	key[dl + 1] = '\0';
+	for (i = lower_bound(in, key, dl + 1); i < n; i++) {
 		const char *name = sr_input_member(in, i)->name;
 
-		if (dl == 0) {
-			if (strchr(name, '/') == NULL)
-				claimed[i] = 1;
-			continue;
-		}
-		if (strncmp(name, dir, dl) != 0 || name[dl] != '/')
-			continue;
+		if (strncmp(name, key, dl + 1) != 0)
+			break;
 		if (strchr(name + dl + 1, '/') == NULL)
 			claimed[i] = 1;
 	}
+	free(key);
 }
 
 static void
 mark_name(struct sr_input *in, const char *name, unsigned char *claimed)
 {
-	const struct sr_member *m;
-	size_t i, n = sr_input_nmembers(in);
+	size_t i = lower_bound(in, name, strlen(name) + 1);
 
-	if ((m = sr_input_find(in, name)) == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		if (sr_input_member(in, i) == m)
-			claimed[i] = 1;
+	if (i < sr_input_nmembers(in) &&
+	    strcmp(sr_input_member(in, i)->name, name) == 0)
+		claimed[i] = 1;
 }
 
 int

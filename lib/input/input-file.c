@@ -81,8 +81,7 @@ sr_src_close(struct sr_src *src)
 int
 sr_stream_window_init(struct sr_stream *s)
 {
-	struct stat st;
-	int64_t size = -1;
+	int64_t size;
 	size_t cap = SR_WINDOW_SIZE;
 
 	if (s->dec == NULL && s->src.mem != NULL) {
@@ -91,13 +90,14 @@ sr_stream_window_init(struct sr_stream *s)
 		s->wlen = (size_t)s->src.len;
 		return (0);
 	}
-	/* A small file needs no large window; a growing one gets more. */
-	if (s->dec == NULL) {
-		if (s->src.len >= 0)
-			size = s->src.len;
-		else if (fstat(s->src.fd, &st) == 0)
-			size = st.st_size;
-		if (size >= 0 && size < SR_WINDOW_SIZE)
+	/*
+	 * A small spooled member needs no large window.  A file on disk
+	 * gets the full window even when small, since it may be a live
+	 * log that grows while it is read.
+	 */
+	if (s->dec == NULL && s->src.len >= 0) {
+		size = s->src.len;
+		if (size < SR_WINDOW_SIZE)
 			cap = ((size_t)size + 1 + 4095) & ~(size_t)4095;
 	}
 	if ((s->buf = malloc(cap)) == NULL)

@@ -46,7 +46,8 @@ find(const uint8_t *h, size_t n, const char *needle)
 	size_t nl = strlen(needle), i;
 
 	for (i = 0; i + nl <= n; i++)
-		if (h[i] == (uint8_t)needle[0] && memcmp(h + i, needle, nl) == 0)
+		if (h[i] == (uint8_t)needle[0] &&
+		    memcmp(h + i, needle, nl) == 0)
 			return (h + i);
 	return (NULL);
 }

@@ -529,6 +529,12 @@ static const struct want_ev ev_v3_comment[] = {
 	OL(3 * SEC, "b", 6),
 };
 
+static const struct want_ev ev_escapes[] = {
+	O(SEC, "q\"b\\s/\b\f\n\r\t\xc3\xa9\xf0\x9f\x98\x80\x1b\xe2\x82\xac"),
+	O(2 * SEC, "raw \xc3\xa9 \xf0\x9f\x98\x80 \xc2\x9b"),
+	I(3 * SEC, "\x7f"),
+};
+
 static const struct kv v3_full_extras[] = {
 	{ "asciicast.version", "3" },
 	{ "asciicast.term.version", "VTE(7802)" },
@@ -577,6 +583,13 @@ static const struct fail_case {
 	    D("{\"version\": 2, \"width\": 80, \"height\": 24, \"title\": "
 	      "\"0123456789012345678901234567890123456789\"}\n"),
 	    SR_E_LIMIT, 1, 32 },
+	{ "v1 document over the line limit",
+	    D("{\n  \"version\": 1,\n  \"stdout\": [\n"
+	      "    [0.5, \"0123456789012345678901234567890123456789\"]\n"
+	      "  ]\n}\n"),
+	    SR_E_LIMIT, 1, 64 },
+	{ "pretty-printed v2 header", D("{\n  \"version\": 2\n}\n"),
+	    SR_E_FORMAT, 1, 0 },
 };
 
 /* Inputs with a readable session: metadata, events and warnings. */
@@ -694,6 +707,23 @@ static const struct mem_case {
 	    { "t", NULL, NULL, NULL, SR_HAVE_DURATION | SR_HAVE_GEOMETRY, 0,
 		2 * SEC, 80, 24, 0, SR_STATE_UNKNOWN, v2_only_version, 1 },
 	    ev_b_line3, nitems(ev_b_line3), SR_EOF, 1, 2, 0, 0 },
+	{ "escapes and raw UTF-8",
+	    D(HDR2 "[1, \"o\", \"q\\\"b\\\\s\\/\\b\\f\\n\\r\\t"
+		   "\\u00e9\\ud83d\\ude00\\u001b\\u20AC\"]\n"
+		   "[2,\"o\",\"raw \xc3\xa9 \xf0\x9f\x98\x80 \xc2\x9b\"]\n"
+		   " [ 3 , \"i\" , \"\x7f\" ] \n"),
+	    SR_OK,
+	    { "t", NULL, NULL, NULL, SR_HAVE_DURATION | SR_HAVE_GEOMETRY, 0,
+		3 * SEC, 80, 24, 0, SR_STATE_UNKNOWN, v2_only_version, 1 },
+	    ev_escapes, nitems(ev_escapes), SR_EOF, 0, 0, 0, 0 },
+	{ "leading zero and lone low surrogate are invalid JSON",
+	    D(HDR2 "[01, \"o\", \"a\"]\n[1, \"o\", \"\\udc00\"]\n"
+		   "[1, \"o\", \"\\ud800\\u0041\"]\n[2, \"o\", \"b\"]\n"),
+	    SR_OK,
+	    { "t", NULL, NULL, NULL, SR_HAVE_DURATION | SR_HAVE_GEOMETRY, 0,
+		2 * SEC, 80, 24, 0, SR_STATE_UNKNOWN, v2_only_version, 1 },
+	    (const struct want_ev[]){ OL(2 * SEC, "b", 5) }, 1, SR_EOF, 3, 2, 0,
+	    0 },
 	{ "NUL escape kept", D(HDR2 "[1, \"o\", \"a\\u0000b\"]\n"), SR_OK,
 	    { "t", NULL, NULL, NULL, SR_HAVE_DURATION | SR_HAVE_GEOMETRY, 0,
 		1 * SEC, 80, 24, 0, SR_STATE_UNKNOWN, v2_only_version, 1 },

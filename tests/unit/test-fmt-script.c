@@ -21,6 +21,10 @@
  * the real-tool fixtures (every log byte comes out once, in order), and
  * hand-made bad and odd recordings written to a temporary directory.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -58,6 +62,27 @@ struct ev_want {
 	unsigned rows, cols;
 };
 
+#define OUT(t, d)                                                              \
+	{                                                                      \
+		SR_EV_OUTPUT, (t), (d), 0, 0                                   \
+	}
+#define IN(t, d)                                                               \
+	{                                                                      \
+		SR_EV_INPUT, (t), (d), 0, 0                                    \
+	}
+#define MARK(t, d)                                                             \
+	{                                                                      \
+		SR_EV_MARKER, (t), (d), 0, 0                                   \
+	}
+#define END(t, d)                                                              \
+	{                                                                      \
+		SR_EV_END, (t), (d), 0, 0                                      \
+	}
+#define RESIZE(t, r, c)                                                        \
+	{                                                                      \
+		SR_EV_RESIZE, (t), NULL, (r), (c)                              \
+	}
+
 /*
  * One reading: a directory of the source tree (dir) or hand-made files,
  * the members to open (each must give the same result), and everything
@@ -91,26 +116,26 @@ struct rcase {
 	"sh -c 'echo hi; sleep 0.3; ls / | head -3; printf "                   \
 	"\"\\033[1;31mred\\033[0m\\n\"; sleep 0.2; echo done'"
 
-#define CLASSIC_SAMPLE(member)                                                 \
+#define CLASSIC_SAMPLE(member, path)                                           \
 	{                                                                      \
 		.name = "sample classic via " member, .dir = DATA,         \
 		.open = { member }, .open_st = SR_OK,                      \
-		.path_suffix = "samples/script-classic.out",               \
+		.path_suffix = path,               \
 		.session_id = "script-classic", .command = CLASSIC_CMD,    \
 		.start_ns = START_0337, .duration_ns = 507684000,          \
 		.exit = 0, .state = SR_STATE_COMPLETE,                     \
 		.extras = { { "script.timing", "classic" },                \
 		    { "script.terminal", "no" } },                         \
 		.ev = {                                                    \
-			{ SR_EV_OUTPUT, 10201000, "hi\r\n" },              \
-			{ SR_EV_OUTPUT, 306006000, "bin\r\n" },            \
-			{ SR_EV_OUTPUT, 306031000, "boot\r\n" },           \
-			{ SR_EV_OUTPUT, 306046000,                         \
-			    "container_info.json\r\n" },                   \
-			{ SR_EV_OUTPUT, 306298000,                         \
-			    "\033[1;31mred\033[0m\r\n" },                  \
-			{ SR_EV_OUTPUT, 507684000, "done\r\n" },           \
-			{ SR_EV_END, 507684000, "0" },                     \
+			OUT(10201000, "hi\r\n"),              \
+			OUT(306006000, "bin\r\n"),            \
+			OUT(306031000, "boot\r\n"),           \
+			OUT(306046000,                         \
+			    "container_info.json\r\n"),                   \
+			OUT(306298000,                         \
+			    "\033[1;31mred\033[0m\r\n"),                  \
+			OUT(507684000, "done\r\n"),           \
+			END(507684000, "0"),                     \
 		},                                                         \
 		.end_st = SR_EOF,   \
 	}
@@ -135,54 +160,54 @@ struct rcase {
 		    { "script.input_log",                                  \
 			"/var/log/sessrec-samples/script-adv.io" } },      \
 		.ev = {                                                    \
-			{ SR_EV_OUTPUT, 4118000, "\033[?2004h" },          \
-			{ SR_EV_OUTPUT, 4129000, "bash-5.2# " },           \
-			{ SR_EV_INPUT, 1004555000, "echo typed\r" },       \
-			{ SR_EV_OUTPUT, 1004762000,                        \
-			    "echo typed\r\n\033[?2004l\r" },               \
-			{ SR_EV_OUTPUT, 1004971000, "typed\r\n" },         \
-			{ SR_EV_OUTPUT, 1005057000, "\033[?2004h" },       \
-			{ SR_EV_OUTPUT, 1005114000, "bash-5.2# " },        \
-			{ SR_EV_INPUT, 1409374000,                         \
-			    "read -s -p 'pw: ' x; echo; echo len=${#x}\r" }, \
-			{ SR_EV_OUTPUT, 1410191000,                        \
+			OUT(4118000, "\033[?2004h"),          \
+			OUT(4129000, "bash-5.2# "),           \
+			IN(1004555000, "echo typed\r"),       \
+			OUT(1004762000,                        \
+			    "echo typed\r\n\033[?2004l\r"),               \
+			OUT(1004971000, "typed\r\n"),         \
+			OUT(1005057000, "\033[?2004h"),       \
+			OUT(1005114000, "bash-5.2# "),        \
+			IN(1409374000,                                     \
+			    "read -s -p 'pw: ' x; echo; echo len=${#x}\r"),  \
+			OUT(1410191000,                                    \
 			    "read -s -p 'pw: ' x; echo; echo "             \
-			    "len=${#x}\r\n\033[?2004l\rpw: " },            \
-			{ SR_EV_INPUT, 1814786000, "hunter2\r" },          \
-			{ SR_EV_OUTPUT, 1815010000,                        \
-			    "\r\nlen=7\r\n\033[?2004hbash-5.2# " },        \
-			{ SR_EV_RESIZE, 2220501000, NULL, 40, 120 },       \
-			{ SR_EV_OUTPUT, 2220637000,                        \
-			    "\r\033[K\rbash-5.2# " },                      \
-			{ SR_EV_INPUT, 2626176000, "exit 3\r" },           \
-			{ SR_EV_OUTPUT, 2626999000,                        \
-			    "exit 3\r\n\033[?2004l\rexit\r\n" },           \
-			{ SR_EV_END, 2637305000LL, "3" },                  \
+			    "len=${#x}\r\n\033[?2004l\rpw: "),             \
+			IN(1814786000, "hunter2\r"),          \
+			OUT(1815010000,                        \
+			    "\r\nlen=7\r\n\033[?2004hbash-5.2# "),        \
+			RESIZE(2220501000, 40, 120),       \
+			OUT(2220637000,                        \
+			    "\r\033[K\rbash-5.2# "),                      \
+			IN(2626176000, "exit 3\r"),           \
+			OUT(2626999000,                        \
+			    "exit 3\r\n\033[?2004l\rexit\r\n"),           \
+			END(2637305000LL, "3"),                  \
 		},                                                         \
 		.end_st = SR_EOF,   \
 	}
 
-#define PROBE_SAMPLE(member)                                                   \
+#define PROBE_SAMPLE(member, path)                                             \
 	{                                                                      \
 		.name = "inject probe via " member, .dir = DATA,           \
 		.open = { member }, .open_st = SR_OK,                      \
-		.path_suffix = "samples/inject-probe.typescript",          \
+		.path_suffix = path,          \
 		.session_id = "inject-probe", .start_ns = UNKNOWN,         \
 		.duration_ns = 700 * MS, .exit = NO_EXIT,                  \
 		.state = SR_STATE_INCOMPLETE,                              \
 		.extras = { { "script.timing", "classic" },                \
 		    { "script.date", "probe" } },                          \
 		.ev = {                                                    \
-			{ SR_EV_OUTPUT, 100 * MS, "normal text\r\n" },     \
-			{ SR_EV_OUTPUT, 200 * MS,                          \
-			    "\033]0;PWNED-TITLE\a" },                      \
-			{ SR_EV_OUTPUT, 300 * MS, "\033[21t" },            \
-			{ SR_EV_OUTPUT, 400 * MS,                          \
-			    "\033]52;c;ZWNobyBwd25lZA==\a" },              \
-			{ SR_EV_OUTPUT, 500 * MS, "\033P$q\nid\n\033\\" }, \
-			{ SR_EV_OUTPUT, 600 * MS, "\033[6n" },             \
-			{ SR_EV_OUTPUT, 700 * MS,                          \
-			    "hidden\r\033[2Kvisible\r\n" },                \
+			OUT(100 * MS, "normal text\r\n"),     \
+			OUT(200 * MS,                          \
+			    "\033]0;PWNED-TITLE\a"),                      \
+			OUT(300 * MS, "\033[21t"),            \
+			OUT(400 * MS,                          \
+			    "\033]52;c;ZWNobyBwd25lZA==\a"),              \
+			OUT(500 * MS, "\033P$q\nid\n\033\\"), \
+			OUT(600 * MS, "\033[6n"),             \
+			OUT(700 * MS,                          \
+			    "hidden\r\033[2Kvisible\r\n"),                \
 		},                                                         \
 		.end_st = SR_EOF,   \
 	}
@@ -198,12 +223,26 @@ struct rcase {
 	}
 
 static const struct rcase rcases[] = {
-	CLASSIC_SAMPLE("samples/script-classic.out"),
-	CLASSIC_SAMPLE("samples/script-classic.tm"),
+	CLASSIC_SAMPLE("samples/script-classic.out",
+	    "samples/script-classic.out"),
+	CLASSIC_SAMPLE("samples/script-classic.tm",
+	    "samples/script-classic.out"),
+	/* Both partners gzip'd, as logrotate leaves them. */
+	CLASSIC_SAMPLE("compressed/script-classic.out.gz",
+	    "compressed/script-classic.out.gz"),
+	CLASSIC_SAMPLE("compressed/script-classic.tm.gz",
+	    "compressed/script-classic.out.gz"),
 	ADV_SAMPLE("samples/script-adv.io"),
 	ADV_SAMPLE("samples/script-adv.tm"),
-	PROBE_SAMPLE("samples/inject-probe.typescript"),
-	PROBE_SAMPLE("samples/inject-probe.timing"),
+	PROBE_SAMPLE("samples/inject-probe.typescript",
+	    "samples/inject-probe.typescript"),
+	PROBE_SAMPLE("samples/inject-probe.timing",
+	    "samples/inject-probe.typescript"),
+	/* Only the log compressed. */
+	PROBE_SAMPLE("compressed/inject-probe.typescript.gz",
+	    "compressed/inject-probe.typescript.gz"),
+	PROBE_SAMPLE("compressed/inject-probe.timing",
+	    "compressed/inject-probe.typescript.gz"),
 	{
 	    .name = "garbage timing line",
 	    .files = { ABCDEF_LOG("g.out"),
@@ -219,9 +258,8 @@ static const struct rcase rcases[] = {
 	    .state = SR_STATE_COMPLETE,
 	    .extras = { { "script.timing", "classic" },
 		{ "script.terminal", "no" } },
-	    .ev = { { SR_EV_OUTPUT, 100 * MS, "abc" },
-		{ SR_EV_OUTPUT, 300 * MS, "def" },
-		{ SR_EV_END, 300 * MS, "0" } },
+	    .ev = { OUT(100 * MS, "abc"), OUT(300 * MS, "def"),
+		END(300 * MS, "0") },
 	    .end_st = SR_EOF,
 	    .nwarn = 1,
 	    .warn_member = "g.tm",
@@ -239,9 +277,8 @@ static const struct rcase rcases[] = {
 	    .state = SR_STATE_COMPLETE,
 	    .extras = { { "script.timing", "classic" },
 		{ "script.terminal", "no" } },
-	    .ev = { { SR_EV_OUTPUT, 100 * MS, "abc" },
-		{ SR_EV_OUTPUT, 300 * MS, "def" },
-		{ SR_EV_END, 300 * MS, "0" } },
+	    .ev = { OUT(100 * MS, "abc"), OUT(300 * MS, "def"),
+		END(300 * MS, "0") },
 	    .end_st = SR_EOF,
 	    .nwarn = 1,
 	    .warn_member = "n.tm",
@@ -260,10 +297,8 @@ static const struct rcase rcases[] = {
 	    .state = SR_STATE_COMPLETE,
 	    .extras = { { "script.timing", "classic" },
 		{ "script.terminal", "no" } },
-	    .ev = { { SR_EV_OUTPUT, 100 * MS, "a" },
-		{ SR_EV_OUTPUT, 350 * MS, "bc" },
-		{ SR_EV_OUTPUT, 1350 * MS, "def" },
-		{ SR_EV_END, 1350 * MS, "0" } },
+	    .ev = { OUT(100 * MS, "a"), OUT(350 * MS, "bc"),
+		OUT(1350 * MS, "def"), END(1350 * MS, "0") },
 	    .end_st = SR_EOF,
 	    .nwarn = 1,
 	    .warn_member = "d.tm",
@@ -281,9 +316,8 @@ static const struct rcase rcases[] = {
 	    .state = SR_STATE_COMPLETE,
 	    .extras = { { "script.timing", "classic" },
 		{ "script.terminal", "no" } },
-	    .ev = { { SR_EV_OUTPUT, 100 * MS, "abc" },
-		{ SR_EV_OUTPUT, 200 * MS, "def" },
-		{ SR_EV_END, 300 * MS, "0" } },
+	    .ev = { OUT(100 * MS, "abc"), OUT(200 * MS, "def"),
+		END(300 * MS, "0") },
 	    .end_st = SR_EOF,
 	    .nwarn = 1,
 	    .warn_member = "o.tm",
@@ -301,9 +335,8 @@ static const struct rcase rcases[] = {
 	    .state = SR_STATE_COMPLETE,
 	    .extras = { { "script.timing", "classic" },
 		{ "script.terminal", "no" } },
-	    .ev = { { SR_EV_OUTPUT, 100 * MS, "abc" },
-		{ SR_EV_OUTPUT, 100 * MS, "def" },
-		{ SR_EV_END, 100 * MS, "0" } },
+	    .ev = { OUT(100 * MS, "abc"), OUT(100 * MS, "def"),
+		END(100 * MS, "0") },
 	    .end_st = SR_EOF,
 	    .nwarn = 1,
 	    .warn_member = "l.out",
@@ -324,7 +357,7 @@ static const struct rcase rcases[] = {
 	    .state = SR_STATE_INCOMPLETE,
 	    .extras = { { "script.timing", "classic" },
 		{ "script.date", "x" } },
-	    .ev = { { SR_EV_OUTPUT, 100 * MS, "abc" } },
+	    .ev = { OUT(100 * MS, "abc") },
 	    .end_st = SR_FAILED,
 	    .end_cat = SR_E_LIMIT,
 	    .end_member = "h.tm",
@@ -358,9 +391,8 @@ static const struct rcase rcases[] = {
 	    .state = SR_STATE_INCOMPLETE,
 	    .extras = { { "script.timing", "classic" },
 		{ "script.date", "x" } },
-	    .ev = { { SR_EV_OUTPUT, 100 * MS, "abcd" },
-		{ SR_EV_OUTPUT, 100 * MS, "efgh" },
-		{ SR_EV_OUTPUT, 100 * MS, "ij" } },
+	    .ev = { OUT(100 * MS, "abcd"), OUT(100 * MS, "efgh"),
+		OUT(100 * MS, "ij") },
 	    .end_st = SR_EOF,
 	},
 	{
@@ -396,8 +428,7 @@ static const struct rcase rcases[] = {
 	    .state = SR_STATE_COMPLETE,
 	    .extras = { { "script.timing", "none" },
 		{ "script.terminal", "no" } },
-	    .ev = { { SR_EV_OUTPUT, 0, "hello\r\n" },
-		{ SR_EV_END, 2 * SEC, "1" } },
+	    .ev = { OUT(0, "hello\r\n"), END(2 * SEC, "1") },
 	    .end_st = SR_EOF,
 	},
 	{
@@ -464,7 +495,7 @@ static const struct rcase rcases[] = {
 	    .state = SR_STATE_INCOMPLETE,
 	    .extras = { { "script.timing", "none" },
 		{ "script.date", "Wed Nov 25 03:37:20 2026" } },
-	    .ev = { { SR_EV_OUTPUT, 0, "x" } },
+	    .ev = { OUT(0, "x") },
 	    .end_st = SR_EOF,
 	},
 	{
@@ -481,7 +512,7 @@ static const struct rcase rcases[] = {
 	    .state = SR_STATE_COMPLETE,
 	    .extras = { { "script.timing", "none" },
 		{ "script.done", "max output size exceeded" } },
-	    .ev = { { SR_EV_OUTPUT, 0, "ab" } },
+	    .ev = { OUT(0, "ab") },
 	    .end_st = SR_EOF,
 	},
 	{
@@ -505,10 +536,8 @@ static const struct rcase rcases[] = {
 		{ "script.timing_log", "/a/x.tm" },
 		{ "script.output_log", "/a/x.out" },
 		{ "script.input_log", "/a/x.in" } },
-	    .ev = { { SR_EV_OUTPUT, 100 * MS, "OUT1" },
-		{ SR_EV_INPUT, 200 * MS, "in1" },
-		{ SR_EV_OUTPUT, 300 * MS, "OUT2" },
-		{ SR_EV_END, 500 * MS, "2" } },
+	    .ev = { OUT(100 * MS, "OUT1"), IN(200 * MS, "in1"),
+		OUT(300 * MS, "OUT2"), END(500 * MS, "2") },
 	    .end_st = SR_EOF,
 	},
 	{
@@ -527,7 +556,7 @@ static const struct rcase rcases[] = {
 	    .state = SR_STATE_INCOMPLETE,
 	    .extras = { { "script.timing", "advanced" }, { "script.date", "y" },
 		{ "script.output_log", "/var/log/rec.log" } },
-	    .ev = { { SR_EV_OUTPUT, 250 * MS, "hi" } },
+	    .ev = { OUT(250 * MS, "hi") },
 	    .end_st = SR_EOF,
 	},
 	{
@@ -546,11 +575,9 @@ static const struct rcase rcases[] = {
 	    .state = SR_STATE_INCOMPLETE,
 	    .extras = { { "script.timing", "advanced" },
 		{ "script.date", "y" } },
-	    .ev = { { SR_EV_OUTPUT, 100 * MS, "ab" },
-		{ SR_EV_MARKER, 200 * MS, "SIGTERM" },
-		{ SR_EV_MARKER, 300 * MS, "SIGWINCH ROWS=x" },
-		{ SR_EV_RESIZE, 400 * MS, NULL, 20, 90 },
-		{ SR_EV_OUTPUT, 500 * MS, "cd" } },
+	    .ev = { OUT(100 * MS, "ab"), MARK(200 * MS, "SIGTERM"),
+		MARK(300 * MS, "SIGWINCH ROWS=x"), RESIZE(400 * MS, 20, 90),
+		OUT(500 * MS, "cd") },
 	    .end_st = SR_EOF,
 	    .nwarn = 1,
 	    .warn_member = "s.tm",
@@ -573,8 +600,7 @@ static const struct rcase rcases[] = {
 	    .extras = { { "script.timing", "advanced" }, { "script.date", "y" },
 		{ "script.output_log", "/a/mi.io" },
 		{ "script.input_log", "/a/mi.in" } },
-	    .ev = { { SR_EV_OUTPUT, 100 * MS, "ab" },
-		{ SR_EV_OUTPUT, 400 * MS, "cd" } },
+	    .ev = { OUT(100 * MS, "ab"), OUT(400 * MS, "cd") },
 	    .end_st = SR_EOF,
 	    .nwarn = 1,
 	    .warn_member = "mi.tm",
@@ -593,7 +619,7 @@ static const struct rcase rcases[] = {
 	    .state = SR_STATE_INCOMPLETE,
 	    .extras = { { "script.timing", "classic" },
 		{ "script.date", "y" } },
-	    .ev = { { SR_EV_OUTPUT, 500 * MS, "ab" } },
+	    .ev = { OUT(500 * MS, "ab") },
 	    .end_st = SR_EOF,
 	},
 	{
@@ -608,8 +634,7 @@ static const struct rcase rcases[] = {
 	    .exit = NO_EXIT,
 	    .state = SR_STATE_UNKNOWN,
 	    .extras = { { "script.timing", "classic" } },
-	    .ev = { { SR_EV_OUTPUT, 500 * MS, "abc" },
-		{ SR_EV_OUTPUT, SEC, "d" } },
+	    .ev = { OUT(500 * MS, "abc"), OUT(SEC, "d") },
 	    .end_st = SR_EOF,
 	},
 	{
@@ -1125,7 +1150,8 @@ test_container_fixtures(void **state)
 	static const char *const roots[] = { "samples/script-classic.out",
 		"samples/script-adv.io", "samples/inject-probe.typescript",
 		"script-classic.out", "script-adv.io", "session.typescript",
-		"typescript-only.out" };
+		"typescript-only.out", "compressed/script-classic.out.gz",
+		"compressed/inject-probe.typescript.gz" };
 	struct sr_found *found;
 	struct sr_error err;
 	struct sr_ctx *ctx;

@@ -28,7 +28,10 @@
 #include <dirent.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "compat.h"
+#include "json.h"
 #include "unit.h"
 
 /* What tlog-play writes when it exits: ESC[0m ESC[?25h LF NUL. */
@@ -48,6 +51,7 @@ static const char play_trailer[] = "\033[0m\033[?25h\n";
 struct tr {
 	char s[65536];
 	size_t len;
+	int64_t woff; /* offset of the first warning, -2 when none */
 };
 
 static void tr_add(struct tr *, const char *, ...) SR_PRINTF(2, 3);
@@ -114,6 +118,8 @@ tr_diag(void *arg, int status, const struct sr_error *e)
 	struct tr *t = arg;
 
 	(void)status;
+	if (t->woff == -2)
+		t->woff = e->loc.offset;
 	tr_add(t, "W %s ", cat_name(e->cat));
 	tr_loc(t, &e->loc);
 	tr_add(t, ": %s\n", e->msg);
@@ -122,8 +128,9 @@ tr_diag(void *arg, int status, const struct sr_error *e)
 static const char *
 state_name(enum sr_state s)
 {
-	return (s == SR_STATE_COMPLETE ? "complete"
-		: s == SR_STATE_INCOMPLETE ? "incomplete" : "unknown");
+	return (s == SR_STATE_COMPLETE	   ? "complete"
+		: s == SR_STATE_INCOMPLETE ? "incomplete"
+					   : "unknown");
 }
 
 static const char *
@@ -155,8 +162,8 @@ read_all(struct sr_ctx *ctx, struct sr_input *in, const char *name,
 		tr_add(t, ": %s\n", err.msg);
 		return;
 	}
-	while ((st = sr_reader_next_session(r, &s)) != SR_EOF &&
-	    st != SR_FATAL) {
+	while (
+	    (st = sr_reader_next_session(r, &s)) != SR_EOF && st != SR_FATAL) {
 		nsess++;
 		if (st == SR_FAILED) {
 			const struct sr_error *e = sr_reader_error(r);
@@ -197,9 +204,10 @@ read_all(struct sr_ctx *ctx, struct sr_input *in, const char *name,
 			switch (ev->type) {
 			case SR_EV_OUTPUT:
 			case SR_EV_INPUT:
-				if (ev->stream != (ev->type == SR_EV_OUTPUT
-							  ? SR_STREAM_TTYOUT
-							  : SR_STREAM_TTYIN))
+				if (ev->stream !=
+				    (ev->type == SR_EV_OUTPUT
+					    ? SR_STREAM_TTYOUT
+					    : SR_STREAM_TTYIN))
 					tr_add(t, "bad stream ");
 				tr_add(t, "%c %lld%s%s ",
 				    ev->type == SR_EV_OUTPUT ? 'o' : 'i',
@@ -253,6 +261,7 @@ read_mem(const char *name, const char *data, size_t len, uint64_t linemax,
 
 	t->len = 0;
 	t->s[0] = '\0';
+	t->woff = -2;
 	assert_non_null(ctx = sr_ctx_new());
 	sr_ctx_set_diag(ctx, tr_diag, t);
 	if (linemax != 0)
@@ -327,6 +336,7 @@ check_golden(const char *path, const char *golden, size_t n)
 	glen -= PLAY_TRAILER_LEN;
 	t.len = 0;
 	t.s[0] = '\0';
+	t.woff = -2;
 	assert_non_null(ctx = sr_ctx_new());
 	sr_ctx_set_diag(ctx, tr_diag, &t);
 	sr_buf_init(&out, 1 << 24);
@@ -334,8 +344,7 @@ check_golden(const char *path, const char *golden, size_t n)
 		fail_msg("%s: cannot open: %s", path, err.msg);
 	read_all(ctx, in, sr_input_member(in, 0)->name, &t, &out, n);
 	if (out.len != glen || memcmp(out.data, g, glen) != 0) {
-		for (i = 0; i < out.len && i < glen && out.data[i] == g[i];
-		     i++)
+		for (i = 0; i < out.len && i < glen && out.data[i] == g[i]; i++)
 			;
 		fail_msg("%s (session %zu): output differs from %s at byte "
 			 "%zu (got %zu bytes, want %zu)\n%s",
@@ -360,7 +369,10 @@ exists(const char *path)
 
 /*
  * Every X.json with a golden: the samples and the real-tool fixtures,
- * whatever another helper adds later.
+ * whatever another helper adds later.  hand-escapes.json is hand-made
+ * (every character a \u escape, the emoji as a surrogate pair, a binary
+ * run, ver as the integer 2); its golden is what tlog-play 12.1 wrote:
+ *   sleep 4 | tlog-play -g end -r file -i hand-escapes.json
  */
 static void
 test_goldens(void **state)
@@ -403,8 +415,8 @@ test_goldens(void **state)
 		}
 	}
 	closedir(d);
-	/* The three samples and their goldens at least. */
-	if (nchecked < 3)
+	/* The three samples and hand-escapes at least. */
+	if (nchecked < 4)
 		fail_msg("only %zu goldens found in %s", nchecked, dir);
 }
 
@@ -517,6 +529,7 @@ test_fixtures(void **state)
 		strlcpy(path, unit_srcpath(path), sizeof(path));
 		t.len = 0;
 		t.s[0] = '\0';
+		t.woff = -2;
 		assert_non_null(ctx = sr_ctx_new());
 		sr_ctx_set_diag(ctx, tr_diag, &t);
 		if (sr_input_open(ctx, path, &in, &err) != SR_OK)
@@ -534,15 +547,25 @@ test_fixtures(void **state)
 static const struct damaged_case {
 	const char *file;
 	const char *want_warnings; /* the W lines, in order */
+	int64_t want_offset;	   /* of the first warning */
 	const char *want_state;
 	size_t want_events;
 } damaged_cases[] = {
-	{ "truncated.json",
+	{ "tlog/truncated.json",
 	    "W format 9:9: last line is truncated (the recorder may have "
 	    "died): unterminated JSON string\n",
-	    "incomplete", 19 },
-	{ "idgap.json", "W format 5:6: message 5 missing\n", "unknown", 22 },
-	{ "multi-msg.json", "", "unknown", 23 },
+	    3636, "incomplete", 19 }, /* the unterminated string */
+	{ "tlog/idgap.json", "W format 5:6: message 5 missing\n", 1968,
+	    "unknown", 22 },
+	{ "tlog/multi-msg.json", "", -2, "unknown", 23 },
+	/* Hand-damaged (tests/data/bad/README): the byte at fault. */
+	{ "bad/tlog-invalid-json.json",
+	    "W format 2:2: message skipped: JSON object key expected\n", 379,
+	    "unknown", 2 },
+	{ "bad/tlog-timing-overrun.json",
+	    "W format 1:1: rest of message dropped: timing string asks for 23 "
+	    "characters, out_txt has 9\n",
+	    0, "unknown", 2 },
 };
 
 static void
@@ -559,16 +582,20 @@ test_damaged(void **state)
 	for (i = 0; i < nitems(damaged_cases); i++) {
 		const struct damaged_case *c = &damaged_cases[i];
 
-		(void)snprintf(path, sizeof(path), "tests/data/tlog/%s",
-		    c->file);
+		(void)snprintf(path, sizeof(path), "tests/data/%s", c->file);
 		strlcpy(path, unit_srcpath(path), sizeof(path));
 		t.len = 0;
 		t.s[0] = '\0';
+		t.woff = -2;
 		assert_non_null(ctx = sr_ctx_new());
 		sr_ctx_set_diag(ctx, tr_diag, &t);
 		if (sr_input_open(ctx, path, &in, &err) != SR_OK)
 			fail_msg("%s: cannot open: %s", c->file, err.msg);
 		read_all(ctx, in, sr_input_member(in, 0)->name, &t, NULL, 0);
+		if (t.woff != c->want_offset)
+			fail_msg("%s: first warning at offset %lld, want %lld",
+			    c->file, (long long)t.woff,
+			    (long long)c->want_offset);
 		warn[0] = '\0';
 		nev = 0;
 		for (p = t.s; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
@@ -595,19 +622,21 @@ test_damaged(void **state)
  * Hand-made messages.  MSG(rec, id, pos, timing, out_txt, out_bin) is a
  * message as tlog-rec writes it; the others vary one thing.
  */
-#define HEAD(rec) \
-	"{\"ver\":\"2.3\",\"host\":\"h\",\"rec\":\"" rec "\",\"user\":\"u\"," \
+#define HEAD(rec)                                                              \
+	"{\"ver\":\"2.3\",\"host\":\"h\",\"rec\":\"" rec "\",\"user\":\"u\","  \
 	"\"term\":\"xterm\",\"session\":7,"
-#define MSG(rec, id, pos, timing, txt, bin) \
-	HEAD(rec) "\"id\":" #id ",\"pos\":" #pos ",\"time\":1700000000.250," \
-	"\"timing\":\"" timing "\",\"in_txt\":\"\",\"in_bin\":[]," \
+#define MSG(rec, id, pos, timing, txt, bin)                                    \
+	HEAD(rec)                                                              \
+	"\"id\":" #id ",\"pos\":" #pos ",\"time\":1700000000.250,"             \
+	"\"timing\":\"" timing "\",\"in_txt\":\"\",\"in_bin\":[],"             \
 	"\"out_txt\":\"" txt "\",\"out_bin\":[" bin "]}\n"
-#define MSGI(rec, id, pos, timing, itxt, ibin, txt) \
-	HEAD(rec) "\"id\":" #id ",\"pos\":" #pos ",\"time\":1700000000.250," \
-	"\"timing\":\"" timing "\",\"in_txt\":\"" itxt "\",\"in_bin\":[" \
-	ibin "],\"out_txt\":\"" txt "\",\"out_bin\":[]}\n"
-#define SESS(rec, start, dur, geom) \
-	"S " rec " actor=u host=h term=xterm start=" start " dur=" #dur \
+#define MSGI(rec, id, pos, timing, itxt, ibin, txt)                            \
+	HEAD(rec)                                                              \
+	"\"id\":" #id ",\"pos\":" #pos ",\"time\":1700000000.250,"             \
+	"\"timing\":\"" timing "\",\"in_txt\":\"" itxt "\",\"in_bin\":[" ibin  \
+	"],\"out_txt\":\"" txt "\",\"out_bin\":[]}\n"
+#define SESS(rec, start, dur, geom)                                            \
+	"S " rec " actor=u host=h term=xterm start=" start " dur=" #dur        \
 	" geom=" geom " state=unknown tlog.session=7 tlog.ver=2.3\n"
 #define START0 "1700000000250000000"
 
@@ -617,78 +646,93 @@ static const struct hand_case {
 	uint64_t linemax, evmax;
 	const char *want;
 } hand_cases[] = {
-	{ "one message",
-	    MSG("A", 1, 0, ">2", "hi", ""),
-	    0, 0,
-	    SESS("A", START0, 0, "-")
-	    "o 0 \"hi\" @1:1\n" },
+	{ "one message", MSG("A", 1, 0, ">2", "hi", ""), 0, 0,
+	    SESS("A", START0, 0, "-") "o 0 \"hi\" @1:1\n" },
 	{ "two recordings appended",
 	    MSG("A", 1, 0, ">2", "a1", "") MSG("A", 2, 10, ">2", "a2", "")
-	    MSG("B", 1, 0, ">2", "b1", "") MSG("B", 2, 5, "+3>2", "b2", ""),
+		MSG("B", 1, 0, ">2", "b1", "") MSG("B", 2, 5, "+3>2", "b2", ""),
 	    0, 0,
-	    SESS("A", START0, 10, "-")
-	    "o 0 \"a1\" @1:1\n"
-	    "o 10 \"a2\" @2:2\n"
-	    SESS("B", START0, 8, "-")
-	    "o 0 \"b1\" @3:1\n"
-	    "o 8 \"b2\" @4:2\n" },
+	    SESS("A", START0, 10, "-") "o 0 \"a1\" @1:1\n"
+				       "o 10 \"a2\" @2:2\n" SESS("B", START0, 8,
+					   "-") "o 0 \"b1\" @3:1\n"
+						"o 8 \"b2\" @4:2\n" },
 	{ "interleaved recordings",
 	    MSG("A", 1, 0, ">2", "a1", "") MSG("B", 1, 0, ">2", "b1", "")
-	    MSG("A", 2, 10, ">2", "a2", "") "\n"
-	    MSG("B", 2, 20, ">2", "b2", "") MSG("A", 3, 30, ">2", "a3", ""),
+		MSG("A", 2, 10, ">2", "a2", "") "\n" MSG("B", 2, 20, ">2", "b2",
+		    "") MSG("A", 3, 30, ">2", "a3", ""),
 	    0, 0,
-	    SESS("A", START0, 30, "-")
-	    "o 0 \"a1\" @1:1\n"
-	    "o 10 \"a2\" @3:2\n"
-	    "o 30 \"a3\" @6:3\n"
-	    SESS("B", START0, 20, "-")
-	    "o 0 \"b1\" @2:1\n"
-	    "o 20 \"b2\" @5:2\n" },
+	    SESS("A", START0, 30, "-") "o 0 \"a1\" @1:1\n"
+				       "o 10 \"a2\" @3:2\n"
+				       "o 30 \"a3\" @6:3\n" SESS("B", START0,
+					   20, "-") "o 0 \"b1\" @2:1\n"
+						    "o 20 \"b2\" @5:2\n" },
 	{ "same rec on two hosts is two recordings",
-	    MSG("A", 1, 0, ">2", "a1", "")
-	    "{\"ver\":\"2.3\",\"host\":\"other\",\"rec\":\"A\",\"user\":\"u\","
-	    "\"term\":\"\",\"id\":1,\"pos\":0,\"timing\":\">2\","
-	    "\"out_txt\":\"o1\",\"out_bin\":[]}\n",
+	    MSG("A", 1, 0, ">2", "a1",
+		"") "{\"ver\":\"2.3\",\"host\":\"other\",\"rec\":\"A\","
+		    "\"user\":\"u\","
+		    "\"term\":\"\",\"id\":1,\"pos\":0,\"timing\":\">2\","
+		    "\"out_txt\":\"o1\",\"out_bin\":[]}\n",
 	    0, 0,
-	    SESS("A", START0, 0, "-")
-	    "o 0 \"a1\" @1:1\n"
-	    "S A actor=u host=other term=- start=- dur=0 geom=- "
-	    "state=unknown tlog.ver=2.3\n"
-	    "o 0 \"o1\" @2:1\n" },
+	    SESS("A", START0, 0,
+		"-") "o 0 \"a1\" @1:1\n"
+		     "S A actor=u host=other term=- start=- dur=0 geom=- "
+		     "state=unknown tlog.ver=2.3\n"
+		     "o 0 \"o1\" @2:1\n" },
 	{ "id gap",
 	    MSG("A", 1, 0, ">2", "a1", "") MSG("A", 4, 10, ">2", "a4", "")
-	    MSG("A", 6, 20, ">2", "a6", ""),
+		MSG("A", 6, 20, ">2", "a6", ""),
 	    0, 0,
-	    SESS("A", START0, 20, "-")
-	    "o 0 \"a1\" @1:1\n"
-	    "W format 2:4: messages 2..3 missing\n"
-	    "o 10+G \"a4\" @2:4\n"
-	    "W format 3:6: message 5 missing\n"
-	    "o 20+G \"a6\" @3:6\n" },
+	    SESS("A", START0, 20, "-") "o 0 \"a1\" @1:1\n"
+				       "W format 2:4: messages 2..3 missing\n"
+				       "o 10+G \"a4\" @2:4\n"
+				       "W format 3:6: message 5 missing\n"
+				       "o 20+G \"a6\" @3:6\n" },
 	{ "id out of order",
-	    MSG("A", 2, 0, ">2", "a2", "") MSG("A", 1, 10, ">2", "a1", ""),
-	    0, 0,
-	    SESS("A", START0, 10, "-")
-	    "o 0 \"a2\" @1:2\n"
-	    "W format 2:1: message id 1 out of order after 2\n"
-	    "o 10 \"a1\" @2:1\n" },
+	    MSG("A", 2, 0, ">2", "a2", "") MSG("A", 1, 10, ">2", "a1", ""), 0,
+	    0,
+	    SESS("A", START0, 10,
+		"-") "o 0 \"a2\" @1:2\n"
+		     "W format 2:1: message id 1 out of order after 2\n"
+		     "o 10 \"a1\" @2:1\n" },
 	{ "truncated last line",
-	    MSG("A", 1, 0, ">2", "a1", "")
-	    HEAD("A") "\"id\":2,\"pos\":5,\"timing\":\">3\",\"out_txt\":\"ab",
+	    MSG("A", 1, 0, ">2", "a1", "") HEAD(
+		"A") "\"id\":2,\"pos\":5,\"timing\":\">3\",\"out_txt\":\"ab",
 	    0, 0,
 	    "S A actor=u host=h term=xterm start=" START0 " dur=0 geom=- "
 	    "state=incomplete tlog.session=7 tlog.ver=2.3\n"
 	    "o 0 \"a1\" @1:1\n"
 	    "W format 2:2: last line is truncated (the recorder may have "
 	    "died): unterminated JSON string\n" },
-	{ "complete last line without newline",
-	    MSG("A", 1, 0, ">2", "a1", "")
-	    "{\"ver\":\"2.3\",\"host\":\"h\",\"rec\":\"A\",\"id\":2,\"pos\":5,"
-	    "\"timing\":\">2\",\"out_txt\":\"a2\",\"out_bin\":[]}",
+	{ "a cut line goes with the recording it names",
+	    MSG("A", 1, 0, ">2", "a1", "") MSG("B", 1, 0, ">2", "b1", "")
+		HEAD("A") "\"id\":2,\"pos\":5,\"tim",
 	    0, 0,
-	    SESS("A", START0, 5, "-")
+	    "S A actor=u host=h term=xterm start=" START0 " dur=0 geom=- "
+	    "state=incomplete tlog.session=7 tlog.ver=2.3\n"
 	    "o 0 \"a1\" @1:1\n"
-	    "o 5 \"a2\" @2:2\n" },
+	    "W format 3:2: last line is truncated (the recorder may have "
+	    "died): unterminated JSON string\n" SESS("B", START0, 0,
+		"-") "o 0 \"b1\" @2:1\n" },
+	{ "a broken line goes with the recording it names",
+	    MSG("A", 1, 0, ">2", "a1", "") MSG("B", 1, 0, ">2", "b1", "") HEAD(
+		"A") "\"id\":2,\"pos\":5 oops}\n" MSG("B", 2, 5, ">2", "b2", "")
+		MSG("A", 3, 9, ">2", "a3", ""),
+	    0, 0,
+	    SESS("A", START0, 9, "-") "o 0 \"a1\" @1:1\n"
+				      "W format 3:2: message skipped: ',' or "
+				      "'}' expected in JSON "
+				      "object\n"
+				      "o 9+G \"a3\" @5:3\n" SESS("B", START0, 5,
+					  "-") "o 0 \"b1\" @2:1\n"
+					       "o 5 \"b2\" @4:2\n" },
+	{ "complete last line without newline",
+	    MSG("A", 1, 0, ">2", "a1",
+		"") "{\"ver\":\"2.3\",\"host\":\"h\",\"rec\":\"A\",\"id\":2,"
+		    "\"pos\":5,"
+		    "\"timing\":\">2\",\"out_txt\":\"a2\",\"out_bin\":[]}",
+	    0, 0,
+	    SESS("A", START0, 5, "-") "o 0 \"a1\" @1:1\n"
+				      "o 5 \"a2\" @2:2\n" },
 	{ "only a truncated line",
 	    HEAD("A") "\"id\":2,\"pos\":5,\"timing\":\">3\",\"out_txt\":\"ab",
 	    0, 0,
@@ -696,7 +740,8 @@ static const struct hand_case {
 	    "string\n" },
 	{ "bad timing record",
 	    MSG("A", 1, 0, ">2x", "a1", "") MSG("A", 2, 10, ">1+", "b", "")
-	    MSG("A", 3, 20, ">1=80", "c", "") MSG("A", 4, 30, ">2", "a4", ""),
+		MSG("A", 3, 20, ">1=80", "c", "")
+		    MSG("A", 4, 30, ">2", "a4", ""),
 	    0, 0,
 	    "S A actor=u host=h term=xterm start=1700000000220000000 dur=30 "
 	    "geom=- state=unknown tlog.session=7 tlog.ver=2.3\n"
@@ -709,8 +754,8 @@ static const struct hand_case {
 	    "o 30+G \"a4\" @4:4\n" },
 	{ "timing numbers out of range",
 	    MSG("A", 1, 0, "=65536x24>2", "a1", "")
-	    MSG("A", 2, 10, ">99999999999999999999", "a2", "")
-	    MSG("A", 3, 20, ">2", "a3", ""),
+		MSG("A", 2, 10, ">99999999999999999999", "a2", "")
+		    MSG("A", 3, 20, ">2", "a3", ""),
 	    0, 0,
 	    "S A actor=u host=h term=xterm start=1700000000230000000 dur=20 "
 	    "geom=- state=unknown tlog.session=7 tlog.ver=2.3\n"
@@ -721,80 +766,76 @@ static const struct hand_case {
 	    "o 20+G \"a3\" @3:3\n" },
 	{ "timing asks for more characters than out_txt has",
 	    MSG("A", 1, 0, ">2+1>5", "abcde", "")
-	    MSG("A", 2, 10, ">2", "a2", ""),
+		MSG("A", 2, 10, ">2", "a2", ""),
 	    0, 0,
-	    SESS("A", START0, 10, "-")
-	    "o 0 \"ab\" @1:1\n"
-	    "W format 1:1: rest of message dropped: timing string asks for "
-	    "7 characters, out_txt has 5\n"
-	    "o 1 \"cde\" @1:1\n"
-	    "o 10+G \"a2\" @2:2\n" },
+	    SESS("A", START0, 10, "-") "o 0 \"ab\" @1:1\n"
+				       "W format 1:1: rest of message dropped: "
+				       "timing string asks for "
+				       "7 characters, out_txt has 5\n"
+				       "o 1 \"cde\" @1:1\n"
+				       "o 10+G \"a2\" @2:2\n" },
 	{ "timing asks for more bytes than out_bin has",
 	    MSG("A", 1, 0, ">1]1/3", "a\xef\xbf\xbd", "255")
-	    MSG("A", 2, 10, ">2", "a2", ""),
+		MSG("A", 2, 10, ">2", "a2", ""),
 	    0, 0,
-	    SESS("A", START0, 10, "-")
-	    "W format 1:1: message skipped: timing string asks for 3 bytes, "
-	    "out_bin has 1\n"
-	    "o 10+G \"a2\" @2:2\n" },
-	{ "surplus text is not played",
-	    MSG("A", 1, 0, ">2", "abcdef", "1,2"),
-	    0, 0,
-	    SESS("A", START0, 0, "-")
-	    "o 0 \"ab\" @1:1\n" },
+	    SESS("A", START0, 10, "-") "W format 1:1: message skipped: timing "
+				       "string asks for 3 bytes, "
+				       "out_bin has 1\n"
+				       "o 10+G \"a2\" @2:2\n" },
+	{ "surplus text is not played", MSG("A", 1, 0, ">2", "abcdef", "1,2"),
+	    0, 0, SESS("A", START0, 0, "-") "o 0 \"ab\" @1:1\n" },
 	{ "escapes and surrogate pairs count as characters",
 	    MSG("A", 1, 0, ">10",
 		"a\\uD83D\\uDE00b\\u00e9\\ud800\\n\\t\\/\\\"\\\\", ""),
 	    0, 0,
-	    SESS("A", START0, 0, "-")
-	    "o 0 \"a\\xf0\\x9f\\x98\\x80b\\xc3\\xa9\\xef\\xbf\\xbd\\x0a\\x09/"
-	    "\\x22\\x5c\" @1:1\n" },
+	    SESS("A", START0, 0, "-") "o 0 "
+				      "\"a\\xf0\\x9f\\x98\\x80b\\xc3\\xa9\\xef"
+				      "\\xbf\\xbd\\x0a\\x09/"
+				      "\\x22\\x5c\" @1:1\n" },
 	{ "raw non-UTF-8 in out_txt passes through as characters",
-	    MSG("A", 1, 0, ">3", "a\xff" "b", ""),
-	    0, 0,
-	    SESS("A", START0, 0, "-")
-	    "o 0+B \"a\\xffb\" @1:1\n" },
+	    MSG("A", 1, 0, ">3",
+		"a\xff"
+		"b",
+		""),
+	    0, 0, SESS("A", START0, 0, "-") "o 0+B \"a\\xffb\" @1:1\n" },
 	{ "bad escape in out_txt",
 	    MSG("A", 1, 0, ">2+1>2", "ab\\qc", "")
-	    MSG("A", 2, 10, ">2", "a2", ""),
+		MSG("A", 2, 10, ">2", "a2", ""),
 	    0, 0,
-	    SESS("A", START0, 10, "-")
-	    "o 0 \"ab\" @1:1\n"
-	    "W format 1:1: rest of message dropped: bad escape in out_txt\n"
-	    "o 10+G \"a2\" @2:2\n" },
+	    SESS("A", START0, 10, "-") "o 0 \"ab\" @1:1\n"
+				       "W format 1:1: rest of message dropped: "
+				       "bad escape in out_txt\n"
+				       "o 10+G \"a2\" @2:2\n" },
 	{ "binary runs merge with text; +0 does not split",
-	    MSG("A", 1, 0, ">2]1/1+0>2]2/2", "ab\xef\xbf\xbd" "cd\xef\xbf\xbd\xef\xbf\xbd",
+	    MSG("A", 1, 0, ">2]1/1+0>2]2/2",
+		"ab\xef\xbf\xbd"
+		"cd\xef\xbf\xbd\xef\xbf\xbd",
 		"255,1,2"),
 	    0, 0,
-	    SESS("A", START0, 0, "-")
-	    "o 0+B \"ab\\xffcd\\x01\\x02\" @1:1\n" },
+	    SESS("A", START0, 0, "-") "o 0+B \"ab\\xffcd\\x01\\x02\" @1:1\n" },
 	{ "input, output and binary input",
-	    MSGI("A", 1, 0, "<2[1/1+5>2<1", "ab\xef\xbf\xbd" "c", "254",
-		"xy"),
+	    MSGI("A", 1, 0, "<2[1/1+5>2<1",
+		"ab\xef\xbf\xbd"
+		"c",
+		"254", "xy"),
 	    0, 0,
-	    SESS("A", START0, 5, "-")
-	    "i 0+B \"ab\\xfe\" @1:1\n"
-	    "o 5 \"xy\" @1:1\n"
-	    "i 5 \"c\" @1:1\n" },
+	    SESS("A", START0, 5, "-") "i 0+B \"ab\\xfe\" @1:1\n"
+				      "o 5 \"xy\" @1:1\n"
+				      "i 5 \"c\" @1:1\n" },
 	{ "windows: first is the geometry, repeats are dropped",
 	    MSG("A", 1, 0, "=80x24>1+5=80x24>1", "ab", "")
-	    MSG("A", 2, 10, "=80x24+2=100x30>1", "c", "")
-	    MSG("A", 3, 20, "=100x30>1", "d", ""),
+		MSG("A", 2, 10, "=80x24+2=100x30>1", "c", "")
+		    MSG("A", 3, 20, "=100x30>1", "d", ""),
 	    0, 0,
-	    SESS("A", START0, 20, "80x24")
-	    "o 0 \"a\" @1:1\n"
-	    "o 5 \"b\" @1:1\n"
-	    "r 12 100x30 @2:2\n"
-	    "o 12 \"c\" @2:2\n"
-	    "o 20 \"d\" @3:3\n" },
-	{ "empty runs make no event",
-	    MSG("A", 1, 0, ">0+5>1<0", "x", ""),
-	    0, 0,
-	    SESS("A", START0, 5, "-")
-	    "o 5 \"x\" @1:1\n" },
+	    SESS("A", START0, 20, "80x24") "o 0 \"a\" @1:1\n"
+					   "o 5 \"b\" @1:1\n"
+					   "r 12 100x30 @2:2\n"
+					   "o 12 \"c\" @2:2\n"
+					   "o 20 \"d\" @3:3\n" },
+	{ "empty runs make no event", MSG("A", 1, 0, ">0+5>1<0", "x", ""), 0, 0,
+	    SESS("A", START0, 5, "-") "o 5 \"x\" @1:1\n" },
 	{ "pos going backwards is clamped",
-	    MSG("A", 1, 100, "+50>1", "a", "")
-	    MSG("A", 2, 120, ">1", "b", ""),
+	    MSG("A", 1, 100, "+50>1", "a", "") MSG("A", 2, 120, ">1", "b", ""),
 	    0, 0,
 	    "S A actor=u host=h term=xterm start=1700000000150000000 dur=150 "
 	    "geom=- state=unknown tlog.session=7 tlog.ver=2.3\n"
@@ -805,39 +846,40 @@ static const struct hand_case {
 	{ "events split at the event limit",
 	    MSG("A", 1, 0, ">20+1>6",
 		"0123456789abcdefghij\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-		"\xc3\xa9", ""),
+		"\xc3\xa9",
+		""),
 	    0, 16,
-	    SESS("A", START0, 1, "-")
-	    "o 0 \"0123456789abcdef\" @1:1\n"
-	    "o 0 \"ghij\" @1:1\n"
-	    "o 1 \"\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9"
-	    "\" @1:1\n" },
+	    SESS("A", START0, 1, "-") "o 0 \"0123456789abcdef\" @1:1\n"
+				      "o 0 \"ghij\" @1:1\n"
+				      "o 1 "
+				      "\"\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\x"
+				      "a9\\xc3\\xa9\\xc3\\xa9"
+				      "\" @1:1\n" },
 	{ "over-long line is skipped",
-	    MSG("A", 1, 0, ">2", "a1", "")
-	    MSG("A", 2, 10, ">80",
+	    MSG("A", 1, 0, ">2", "a1", "") MSG("A", 2, 10, ">80",
 		"0123456789012345678901234567890123456789"
-		"0123456789012345678901234567890123456789", "")
-	    MSG("A", 3, 20, ">2", "a3", ""),
+		"0123456789012345678901234567890123456789",
+		"") MSG("A", 3, 20, ">2", "a3", ""),
 	    200, 0,
-	    SESS("A", START0, 20, "-")
-	    "o 0 \"a1\" @1:1\n"
-	    "W limit 2:-1: line longer than the line limit of 200 bytes "
-	    "skipped\n"
-	    "o 20+G \"a3\" @3:3\n" },
-	{ "only over-long lines",
-	    MSG("A", 1, 0, ">2", "a1", ""),
-	    100, 0,
+	    SESS("A", START0, 20, "-") "o 0 \"a1\" @1:1\n"
+				       "W limit 2:-1: line longer than the "
+				       "line limit of 200 bytes "
+				       "skipped\n"
+				       "o 20+G \"a3\" @3:3\n" },
+	{ "only over-long lines", MSG("A", 1, 0, ">2", "a1", ""), 100, 0,
 	    "O -2 limit 1:-1: no tlog message found: line longer than the "
 	    "line limit of 100 bytes\n" },
 	{ "unsupported version only",
-	    "{\"ver\":\"3.0\",\"rec\":\"A\",\"id\":1,\"pos\":0,\"timing\":\">1\","
+	    "{\"ver\":\"3.0\",\"rec\":\"A\",\"id\":1,\"pos\":0,\"timing\":\">"
+	    "1\","
 	    "\"out_txt\":\"x\",\"out_bin\":[]}\n",
-	    0, 0,
-	    "F unsupported 1:1: unsupported tlog log version '3.0'\n" },
+	    0, 0, "F unsupported 1:1: unsupported tlog log version '3.0'\n" },
 	{ "unsupported version among good messages",
-	    "{\"ver\":\"3.0\",\"rec\":\"A\",\"id\":1,\"pos\":0,\"timing\":\">1\","
+	    "{\"ver\":\"3.0\",\"rec\":\"A\",\"id\":1,\"pos\":0,\"timing\":\">"
+	    "1\","
 	    "\"out_txt\":\"x\",\"out_bin\":[]}\n"
-	    "{\"ver\":\"2.9\",\"rec\":\"A\",\"id\":2,\"pos\":5,\"timing\":\">1\","
+	    "{\"ver\":\"2.9\",\"rec\":\"A\",\"id\":2,\"pos\":5,\"timing\":\">"
+	    "1\","
 	    "\"out_txt\":\"y\",\"out_bin\":[]}\n"
 	    "{\"ver\":2,\"rec\":\"A\",\"id\":3,\"pos\":6,\"timing\":\">1\","
 	    "\"out_txt\":\"z\",\"out_bin\":[]}\n",
@@ -850,10 +892,10 @@ static const struct hand_case {
 	    "o 6 \"z\" @3:3\n" },
 	{ "bad versions",
 	    "{\"ver\":\"x\",\"rec\":\"A\",\"id\":1,\"pos\":0,\"timing\":\"\"}\n"
-	    "{\"ver\":\"2.\",\"rec\":\"A\",\"id\":2,\"pos\":0,\"timing\":\"\"}\n"
+	    "{\"ver\":\"2.\",\"rec\":\"A\",\"id\":2,\"pos\":0,\"timing\":\"\"}"
+	    "\n"
 	    "{\"ver\":-2,\"rec\":\"A\",\"id\":3,\"pos\":0,\"timing\":\"\"}\n",
-	    0, 0,
-	    "F format 1:1: bad version 'x'\n" },
+	    0, 0, "F format 1:1: bad version 'x'\n" },
 	{ "missing keys",
 	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":1,\"pos\":0}\n"
 	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":2,\"timing\":\">1\"}\n"
@@ -873,11 +915,13 @@ static const struct hand_case {
 	{ "wrong types and ranges",
 	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":\"1\",\"pos\":0,\"timing\":"
 	    "\"\"}\n"
-	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":2,\"pos\":-1,\"timing\":\"\"}\n"
+	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":2,\"pos\":-1,\"timing\":"
+	    "\"\"}\n"
 	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":3,\"pos\":1.5,\"timing\":"
 	    "\"\"}\n"
 	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":4,\"pos\":0,\"timing\":[]}\n"
-	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":5,\"pos\":0,\"timing\":true}\n"
+	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":5,\"pos\":0,\"timing\":true}"
+	    "\n"
 	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":6,\"pos\":0,\"timing\":\"\","
 	    "\"out_bin\":[256]}\n"
 	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":7,\"pos\":0,\"timing\":\"\","
@@ -899,29 +943,39 @@ static const struct hand_case {
 	    "W format 7:7: message skipped: bad time '-1'\n"
 	    "W format 8:8: message skipped: bad pos '9223372036855'\n" },
 	{ "garbage and blank lines",
-	    "not json\n\n" MSG("A", 1, 0, ">2", "a1", "") "\n  \n"
-	    "[1,2]\n" MSG("A", 2, 10, ">2", "a2", "")
-	    "{\"a\":{\"b\":[1,{\"c\":null}]},\"ver\":\"2.3\",\"rec\":\"A\",\"host\":\"h\","
-	    "\"id\":3,\"pos\":20,\"timing\":\">2\",\"out_txt\":\"a3\","
-	    "\"x\":[true,false,-1.5e3,\"s\\\"\"]}\n",
+	    "not json\n\n" MSG("A", 1, 0, ">2", "a1",
+		"") "\n  \n"
+		    "[1,2]\n" MSG("A", 2, 10, ">2", "a2",
+			"") "{\"a\":{\"b\":[1,{\"c\":null}]},\"ver\":\"2.3\","
+			    "\"rec\":\"A\",\"host\":\"h\","
+			    "\"id\":3,\"pos\":20,\"timing\":\">2\",\"out_txt\":"
+			    "\"a3\","
+			    "\"x\":[true,false,-1.5e3,\"s\\\"\"]}\n",
 	    0, 0,
-	    SESS("A", START0, 20, "-")
-	    "W format 1:-1: message skipped: not a JSON object\n"
-	    "o 0+G \"a1\" @3:1\n"
-	    "W format 6:-1: message skipped: not a JSON object\n"
-	    "o 10+G \"a2\" @7:2\n"
-	    "o 20 \"a3\" @8:3\n" },
+	    SESS("A", START0, 20,
+		"-") "W format 1:-1: message skipped: not a JSON object\n"
+		     "o 0+G \"a1\" @3:1\n"
+		     "W format 6:-1: message skipped: not a JSON object\n"
+		     "o 10+G \"a2\" @7:2\n"
+		     "o 20 \"a3\" @8:3\n" },
 	{ "hostile JSON",
-	    MSG("A", 1, 0, ">2", "a1", "")
-	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":2,\"pos\":0,\"pos\":1,"
-	    "\"timing\":\"\"}\n"
-	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":3,\"pos\":0,\"timing\":\"\","
-	    "\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
-	    "[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
-	    "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}\n"
-	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":4,\"pos\":0,\"timing\":\"\"} x\n"
-	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":5,\"pos\":0,\"timing\":\"\",}\n"
-	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":6,\"pos\":0,\"timing\":\"\\",
+	    MSG("A", 1, 0, ">2", "a1",
+		"") "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":2,\"pos\":0,\"pos\":"
+		    "1,"
+		    "\"timing\":\"\"}\n"
+		    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":3,\"pos\":0,"
+		    "\"timing\":\"\","
+		    "\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+		    "[[[[[["
+		    "[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+		    "]]]"
+		    "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}\n"
+		    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":4,\"pos\":0,"
+		    "\"timing\":\"\"} x\n"
+		    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":5,\"pos\":0,"
+		    "\"timing\":\"\",}\n"
+		    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":6,\"pos\":0,"
+		    "\"timing\":\"\\",
 	    0, 0,
 	    "S A actor=u host=h term=xterm start=" START0 " dur=0 geom=- "
 	    "state=incomplete tlog.session=7 tlog.ver=2.3\n"
@@ -943,7 +997,8 @@ static const struct hand_case {
 	{ "escaped rec and host identify the same recording",
 	    "{\"ver\":\"2.3\",\"host\":\"h\",\"rec\":\"A\",\"id\":1,\"pos\":0,"
 	    "\"timing\":\">1\",\"out_txt\":\"x\"}\n"
-	    "{\"ver\":\"2.3\",\"host\":\"\\u0068\",\"rec\":\"\\u0041\",\"id\":2,"
+	    "{\"ver\":\"2.3\",\"host\":\"\\u0068\",\"rec\":\"\\u0041\",\"id\":"
+	    "2,"
 	    "\"pos\":1,\"timing\":\">1\",\"out_txt\":\"y\"}\n",
 	    0, 0,
 	    "S A actor=- host=h term=- start=- dur=1 geom=- state=unknown "
@@ -970,11 +1025,9 @@ static const struct hand_case {
 	    "state=unknown tlog.ver=2.3\n"
 	    "o 0 \"x\" @1:1\n" },
 	{ "timing with white space and escapes",
-	    MSG("A", 1, 0, " >1\\n+2\\t>1 ", "ab", ""),
-	    0, 0,
-	    SESS("A", START0, 2, "-")
-	    "o 0 \"a\" @1:1\n"
-	    "o 2 \"b\" @1:1\n" },
+	    MSG("A", 1, 0, " >1\\n+2\\t>1 ", "ab", ""), 0, 0,
+	    SESS("A", START0, 2, "-") "o 0 \"a\" @1:1\n"
+				      "o 2 \"b\" @1:1\n" },
 	{ "not tlog at all",
 	    "{\"version\": 2, \"width\": 80, \"height\": 24}\n"
 	    "[0.5, \"o\", \"hi\"]\n",
@@ -998,8 +1051,7 @@ test_hand(void **state)
 
 		read_mem("mem.json", c->in, strlen(c->in), c->linemax, c->evmax,
 		    &t);
-		(void)snprintf(what, sizeof(what), "case %zu (%s)", i,
-		    c->name);
+		(void)snprintf(what, sizeof(what), "case %zu (%s)", i, c->name);
 		compare(what, c->want, &t);
 	}
 }
@@ -1029,9 +1081,9 @@ test_many_recordings(void **state)
 		    "state=unknown tlog.ver=2.3\n",
 		    i);
 		for (round = 1; round <= 3; round++)
-			(void)sr_buf_printf(&want, "o %zu \"%zu%zu\" @%zu:%zu\n",
-			    round * 10, round, i % 10, (round - 1) * 300 + i + 1,
-			    round);
+			(void)sr_buf_printf(&want,
+			    "o %zu \"%zu%zu\" @%zu:%zu\n", round * 10, round,
+			    i % 10, (round - 1) * 300 + i + 1, round);
 	}
 	read_mem("mem.json", in.data, in.len, 0, 0, &t);
 	compare("300 interleaved recordings", want.data, &t);
@@ -1047,15 +1099,17 @@ test_many_recordings(void **state)
 		assert_non_null(ctx = sr_ctx_new());
 		sr_ctx_set_limit(ctx, SR_LIMIT_SESSIONS, 10);
 		assert_int_equal(sr_input_open_mem(ctx, "m.json", in.data,
-				     in.len, &inp, &err), SR_OK);
+				     in.len, &inp, &err),
+		    SR_OK);
 		assert_int_equal(sr_reader_open(ctx, inp, "m.json",
-				     sr_format_find("tlog"), &r, &err), SR_OK);
-		for (n = 0; (st = sr_reader_next_session(r, &s)) == SR_OK;
-		     n++)
+				     sr_format_find("tlog"), &r, &err),
+		    SR_OK);
+		for (n = 0; (st = sr_reader_next_session(r, &s)) == SR_OK; n++)
 			;
 		if (n != 10 || st != SR_FATAL ||
 		    sr_reader_error(r)->cat != SR_E_LIMIT)
-			fail_msg("session limit: %d sessions, status %d", n, st);
+			fail_msg("session limit: %d sessions, status %d", n,
+			    st);
 		sr_reader_close(r);
 		sr_input_close(inp);
 		sr_ctx_free(ctx);
@@ -1070,7 +1124,7 @@ test_skip(void **state)
 {
 	static const char data[] =
 	    MSG("A", 1, 0, ">2", "a1", "") MSG("B", 1, 0, ">2", "b1", "")
-	    MSG("A", 2, 10, ">2", "a2", "") MSG("B", 2, 20, ">2", "b2", "");
+		MSG("A", 2, 10, ">2", "a2", "") MSG("B", 2, 20, ">2", "b2", "");
 	struct sr_ctx *ctx;
 	struct sr_input *in;
 	struct sr_error err;
@@ -1081,7 +1135,8 @@ test_skip(void **state)
 	(void)state;
 	assert_non_null(ctx = sr_ctx_new());
 	assert_int_equal(sr_input_open_mem(ctx, "m.json", data,
-			     sizeof(data) - 1, &in, &err), SR_OK);
+			     sizeof(data) - 1, &in, &err),
+	    SR_OK);
 	assert_int_equal(sr_reader_open(ctx, in, "m.json", NULL, &r, &err),
 	    SR_OK);
 	assert_string_equal(sr_format_name(sr_reader_format(r)), "tlog");
@@ -1119,13 +1174,16 @@ static const struct probe_case {
 	    "{\"ver\":\"2.3\",\"id\":1,\"pos\":0,\"timing\":\"\"}", 0, 100 },
 	{ "names only", MSG("A", 1, 0, ">2", "hi", ""), 1, 0 },
 	{ "unsupported version",
-	    "{\"ver\":\"3.0\",\"rec\":\"A\",\"id\":1,\"pos\":0,\"timing\":\"\"}\n",
+	    "{\"ver\":\"3.0\",\"rec\":\"A\",\"id\":1,\"pos\":0,\"timing\":\"\"}"
+	    "\n",
 	    0, 80 },
 	{ "bad timing",
-	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":1,\"pos\":0,\"timing\":\"?\"}\n",
+	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":1,\"pos\":0,\"timing\":\"?"
+	    "\"}\n",
 	    0, 80 },
 	{ "cut short",
-	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":1,\"pos\":0,\"timing\":\">5\","
+	    "{\"ver\":\"2.3\",\"rec\":\"A\",\"id\":1,\"pos\":0,\"timing\":\">"
+	    "5\","
 	    "\"out_txt\":\"abc",
 	    0, 80 },
 	{ "longer than the peek", NULL, 0, 80 },
@@ -1193,6 +1251,109 @@ test_probe(void **state)
 	sr_ctx_free(ctx);
 }
 
+/*
+ * lib/json.c: the shared jansson helpers (no test program of their own,
+ * and tlog is their first user).
+ */
+static const struct json_case {
+	const char *text;
+	size_t max;
+	int want; /* of sr_json_parse */
+	enum sr_errcat cat;
+	int64_t want_offset;  /* of the error, from a loc at offset 100 */
+	const char *want_msg; /* a substring */
+} json_cases[] = {
+	{ "{\"a\":1}", 100, SR_OK, SR_E_NONE, -1, "" },
+	{ "{\"a\":1}  \r\n", 100, SR_OK, SR_E_NONE, -1, "" },
+	{ "[1, 2]", 100, SR_OK, SR_E_NONE, -1, "" },
+	{ "{\"a\":1", 100, SR_FAILED, SR_E_FORMAT, 106, "invalid JSON" },
+	{ "{\"a\":1}}", 100, SR_FAILED, SR_E_FORMAT, 108, "column 8" },
+	{ "{\"a\":\"\\ud800\"}", 100, SR_FAILED, SR_E_FORMAT, 113,
+	    "invalid JSON" },
+	{ "{\"a\":1}", 3, SR_FAILED, SR_E_LIMIT, 100, "line limit of 3" },
+};
+
+static void
+test_json_helpers(void **state)
+{
+	static const char big[] = "{\"s\":\"a\\u0000b\",\"i\":-3,\"r\":1.25,"
+				  "\"t\":2,\"o\":{},\"a\":[],\"n\":null,"
+				  "\"big\":1e300}";
+	struct sr_error e;
+	struct sr_loc loc;
+	json_t *v;
+	const char *str;
+	size_t i, len;
+	int64_t n;
+	int st;
+
+	(void)state;
+	sr_loc_clear(&loc);
+	loc.line = 7;
+	loc.offset = 100;
+	for (i = 0; i < nitems(json_cases); i++) {
+		const struct json_case *c = &json_cases[i];
+
+		sr_error_clear(&e);
+		st = sr_json_parse(c->text, strlen(c->text), c->max, 0, &loc,
+		    &v, &e);
+		if (st != c->want || (st == SR_OK) != (v != NULL))
+			fail_msg("json case %zu: status %d", i, st);
+		json_decref(v);
+		if (st == SR_OK)
+			continue;
+		if (e.cat != c->cat || e.loc.line != 7 ||
+		    strstr(e.msg, c->want_msg) == NULL ||
+		    (c->want_offset != -2 && e.loc.offset != c->want_offset))
+			fail_msg("json case %zu: %s %s line %lld offset %lld",
+			    i, sr_errcat_name(e.cat), e.msg,
+			    (long long)e.loc.line, (long long)e.loc.offset);
+	}
+
+	st = sr_json_parse(big, strlen(big), 200, JSON_ALLOW_NUL, &loc, &v, &e);
+	if (st != SR_OK)
+		fail_msg("getters: %s", e.msg);
+	assert_int_equal(sr_json_get_str(v, "s", &str, &len, &loc, &e), SR_OK);
+	assert_int_equal(len, 3);
+	assert_memory_equal(str, "a\0b", 3);
+	assert_int_equal(sr_json_get_str(v, "i", &str, &len, &loc, &e),
+	    SR_FAILED);
+	assert_string_equal(e.msg, "key 'i' is not a string");
+	assert_int_equal(e.loc.line, 7);
+	assert_int_equal(sr_json_get_str(v, "n", &str, &len, &loc, &e), SR_EOF);
+	assert_int_equal(sr_json_get_str(v, "zz", &str, &len, &loc, &e),
+	    SR_EOF);
+	assert_int_equal(sr_json_get_int(v, "i", -5, 5, &n, &loc, &e), SR_OK);
+	assert_int_equal(n, -3);
+	assert_int_equal(sr_json_get_int(v, "i", 0, 5, &n, &loc, &e),
+	    SR_FAILED);
+	assert_string_equal(e.msg, "key 'i' is out of range: -3");
+	assert_int_equal(sr_json_get_int(v, "r", 0, 5, &n, &loc, &e),
+	    SR_FAILED);
+	assert_int_equal(sr_json_get_seconds(v, "r", &n, &loc, &e), SR_OK);
+	assert_int_equal(n, 1250000000);
+	assert_int_equal(sr_json_get_seconds(v, "t", &n, &loc, &e), SR_OK);
+	assert_int_equal(n, 2 * SR_NSEC_PER_SEC);
+	assert_int_equal(sr_json_get_seconds(v, "i", &n, &loc, &e), SR_FAILED);
+	assert_int_equal(sr_json_get_seconds(v, "big", &n, &loc, &e),
+	    SR_FAILED);
+	assert_int_equal(sr_json_get_seconds(v, "s", &n, &loc, &e), SR_FAILED);
+	{
+		json_t *o;
+
+		assert_int_equal(sr_json_get_obj(v, "o", &o, &loc, &e), SR_OK);
+		assert_int_equal(sr_json_get_obj(v, "a", &o, &loc, &e),
+		    SR_FAILED);
+		assert_int_equal(sr_json_get_arr(v, "a", &o, &loc, &e), SR_OK);
+		assert_int_equal(sr_json_get_arr(v, "n", &o, &loc, &e), SR_EOF);
+	}
+	json_decref(v);
+	assert_int_equal(sr_json_seconds_to_ns(0.0015, &n), 0);
+	assert_int_equal(n, 1500000);
+	assert_int_equal(sr_json_seconds_to_ns(-1.0, &n), -1);
+	assert_int_equal(sr_json_seconds_to_ns(9.3e9, &n), -1);
+}
+
 int
 main(void)
 {
@@ -1204,6 +1365,7 @@ main(void)
 		cmocka_unit_test(test_many_recordings),
 		cmocka_unit_test(test_skip),
 		cmocka_unit_test(test_probe),
+		cmocka_unit_test(test_json_helpers),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

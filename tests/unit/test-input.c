@@ -43,6 +43,7 @@
 #include <archive_entry.h>
 
 #include "unit.h"
+#include "input/input-private.h"
 
 #define KiB 1024
 #define MiB (1024 * 1024)
@@ -583,6 +584,8 @@ static const struct open_case {
 	    NULL, 0, 0 },
 	{ "device", "/dev/null", { 0 }, SR_FAILED, SR_E_IO, 0, NULL, NULL, 0,
 	    0 },
+	{ "unreadable regular file", "/proc/self/mem", { 0 }, SR_FAILED,
+	    SR_E_IO, 0, NULL, NULL, 0, 0 },
 };
 
 static void
@@ -1487,6 +1490,49 @@ test_two_streams(void **state)
 	free(text);
 }
 
+/*
+ * A read error in the middle of a file: the descriptor under the input
+ * is swapped for a directory's, so the next pread() fails with EISDIR.
+ */
+static void
+test_read_error(void **state)
+{
+	struct sr_ctx *ctx = new_ctx(NULL, NULL);
+	struct sr_input *in;
+	struct sr_stream *s;
+	struct sr_error err;
+	unsigned char buf[4096];
+	const char *line;
+	size_t got, len, total = 0;
+	int complete, dfd;
+
+	(void)state;
+	assert_int_equal(sr_input_open(ctx, fx("big.txt"), &in, &err), SR_OK);
+	assert_int_equal(sr_stream_open(in, "big.txt", 0, &s, &err), SR_OK);
+	while (total < 300000) {
+		assert_int_equal(sr_stream_read(s, buf, sizeof(buf), &got),
+		    SR_OK);
+		total += got;
+	}
+	assert_true((dfd = open(tmpdir, O_RDONLY | O_DIRECTORY)) != -1);
+	assert_true(dup2(dfd, in->fd) != -1);
+	close(dfd);
+	while (sr_stream_read(s, buf, sizeof(buf), &got) == SR_OK && got > 0)
+		total += got;
+	if (total >= 3 * MiB / 2 || sr_stream_error(s)->cat != SR_E_IO ||
+	    sr_stream_error(s)->errnum != EISDIR ||
+	    sr_stream_error(s)->loc.offset < 300000 ||
+	    strcmp(sr_stream_error(s)->loc.member, "big.txt") != 0 ||
+	    strcmp(sr_stream_error(s)->path, fx("big.txt")) != 0)
+		fail_msg("no read error after %zu bytes", total);
+	assert_int_equal(sr_stream_getline(s, &line, &len, &complete, 100),
+	    SR_FAILED);
+	assert_null(sr_stream_peek(s, 1 << 20, &got));
+	sr_stream_close(s);
+	sr_input_close(in);
+	sr_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -1501,6 +1547,7 @@ main(void)
 		cmocka_unit_test(test_seek),
 		cmocka_unit_test(test_mem),
 		cmocka_unit_test(test_two_streams),
+		cmocka_unit_test(test_read_error),
 		cmocka_unit_test(test_sudo_sample),
 	};
 
