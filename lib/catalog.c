@@ -478,13 +478,32 @@ scan_source(struct sr_catalog *c, size_t i)
 		report(c, st, &err);
 		return (st == SR_FATAL ? SR_FATAL : SR_OK);
 	}
-	/* Unrecognized members are errors only when the user named the file. */
-	for (j = 0; j < n; j++) {
-		if (found[j].fmt == NULL &&
-		    sr_input_kind(s->in) == SR_INPUT_FILE) {
-			(void)sr_error_set(&err, SR_FAILED, SR_E_FORMAT,
-			    s->path, NULL, "unrecognized recording format");
-			report(c, SR_FAILED, &err);
+	/*
+	 * A named file is read with its partner files (see sr_input_open());
+	 * only the recording that holds the named file counts, and only the
+	 * named file is an error when no format knows it.
+	 */
+	if (sr_input_kind(s->in) == SR_INPUT_FILE) {
+		const char *base = sr_basename(s->path);
+
+		for (j = 0; j < n; j++) {
+			size_t k;
+			int mine = strcmp(found[j].member, base) == 0;
+
+			for (k = 0; !mine && k < nitems(found[j].partners) &&
+			     found[j].partners[k] != NULL;
+			     k++)
+				mine = strcmp(found[j].partners[k], base) == 0;
+			if (!mine) {
+				found[j].fmt = NULL; /* skipped below */
+				continue;
+			}
+			if (found[j].fmt == NULL) {
+				(void)sr_error_set(&err, SR_FAILED,
+				    SR_E_FORMAT, s->path, NULL,
+				    "unrecognized recording format");
+				report(c, SR_FAILED, &err);
+			}
 		}
 	}
 	memset(&job, 0, sizeof(job));

@@ -126,7 +126,10 @@ sr_reader_warnf(struct sr_reader *r, const struct sr_loc *loc,
 	return (SR_WARN);
 }
 
-/* "container", "container/member" for directories and archives. */
+/*
+ * "container/member" for directories and archives; the file itself for a
+ * named file, or the partner beside it when the recording is rooted there.
+ */
 static char *
 display_path(struct sr_input *in, const char *member)
 {
@@ -134,12 +137,25 @@ display_path(struct sr_input *in, const char *member)
 	size_t il, ml;
 	char *p;
 
-	if (sr_input_kind(in) == SR_INPUT_FILE || member[0] == '\0')
-		return (sr_strdup(ip));
-	il = strlen(ip);
 	ml = strlen(member);
-	while (il > 1 && ip[il - 1] == '/')
-		il--;
+	switch (sr_input_kind(in)) {
+	case SR_INPUT_MEM:
+		return (sr_strdup(ip));
+	case SR_INPUT_FILE:
+		if (member[0] == '\0' || strcmp(member, sr_basename(ip)) == 0)
+			return (sr_strdup(ip));
+		il = sr_dirlen(ip);
+		if (il == 0)
+			return (sr_strdup(member));
+		break;
+	default:
+		if (member[0] == '\0')
+			return (sr_strdup(ip));
+		il = strlen(ip);
+		while (il > 1 && ip[il - 1] == '/')
+			il--;
+		break;
+	}
 	if ((p = malloc(il + ml + 2)) == NULL)
 		return (NULL);
 	memcpy(p, ip, il);

@@ -447,6 +447,12 @@ size_t sr_input_nmembers(const struct sr_input *);
 const struct sr_member *sr_input_member(const struct sr_input *, size_t i);
 const struct sr_member *sr_input_find(const struct sr_input *,
     const char *name);
+/*
+ * Like sr_input_find(), but fills in size, mode and mtime where they are
+ * still unknown: a directory walk does not stat regular files that
+ * readdir() already typed, which keeps a scan of a large tree cheap.
+ */
+const struct sr_member *sr_input_stat(struct sr_input *, const char *name);
 struct sr_ctx *sr_input_ctx(const struct sr_input *);
 
 enum sr_open_flags {

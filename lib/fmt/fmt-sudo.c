@@ -233,7 +233,8 @@ find_file(const struct sr_reader *r, const struct sudo_state *st,
 
 	if ((name = member_name(st, file)) == NULL)
 		return (NULL);
-	m = sr_input_find(r->in, name);
+	/* Stat it: the mode of timing tells whether sudo finished. */
+	m = sr_input_stat(r->in, name);
 	free(name);
 	return (m);
 }

@@ -698,25 +698,42 @@ utf8_seq(const unsigned char *s, size_t len)
 	return (4);
 }
 
+/* Value of a hex digit, or -1. */
+static const signed char hexval[256] = {
+	['0'] = 1,
+	['1'] = 2,
+	['2'] = 3,
+	['3'] = 4,
+	['4'] = 5,
+	['5'] = 6,
+	['6'] = 7,
+	['7'] = 8,
+	['8'] = 9,
+	['9'] = 10,
+	['a'] = 11,
+	['b'] = 12,
+	['c'] = 13,
+	['d'] = 14,
+	['e'] = 15,
+	['f'] = 16,
+	['A'] = 11,
+	['B'] = 12,
+	['C'] = 13,
+	['D'] = 14,
+	['E'] = 15,
+	['F'] = 16,
+};
+/* The table holds value + 1 so that the zero fill means "not hex". */
+#define HEXV(c) (hexval[(unsigned char)(c)] - 1)
+
 static inline int
 hex4(const unsigned char *p, unsigned *v)
 {
-	unsigned r = 0, i;
+	int a = HEXV(p[0]), b = HEXV(p[1]), c = HEXV(p[2]), d = HEXV(p[3]);
 
-	for (i = 0; i < 4; i++) {
-		unsigned c = p[i];
-
-		r <<= 4;
-		if (c >= '0' && c <= '9')
-			r |= c - '0';
-		else if (c >= 'a' && c <= 'f')
-			r |= c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			r |= c - 'A' + 10;
-		else
-			return (-1);
-	}
-	*v = r;
+	if ((a | b | c | d) < 0)
+		return (-1);
+	*v = (unsigned)(a << 12 | b << 8 | c << 4 | d);
 	return (0);
 }
 
@@ -825,6 +842,24 @@ dec_chars(const unsigned char **pp, const unsigned char *e, uint64_t *np,
 		if (room - w < 4)
 			break;
 		if (*p == '\\') {
+			/*
+			 * tlog escapes every control character as \u00XX:
+			 * the common case gets a short path.
+			 */
+			if (e - p >= 6 && p[1] == 'u' && p[2] == '0' &&
+			    p[3] == '0') {
+				int hi = HEXV(p[4]), lo4 = HEXV(p[5]);
+
+				if (hi >= 0 && hi < 8 && lo4 >= 0) {
+					if (d != NULL)
+						d[w] = (unsigned char)(hi << 4 |
+						    lo4);
+					w++;
+					p += 6;
+					n--;
+					continue;
+				}
+			}
 			if (e - p < 2)
 				goto bad;
 			switch (p[1]) {
@@ -1746,14 +1781,12 @@ tl_index(struct sr_reader *r)
 				st->recs[cur].truncated = 1;
 			continue;
 		}
-		{
+		if (cur >= 0 && key_eq(&st->recs[cur], host, hl, rec, rl))
+			found = cur; /* the usual case: no hashing */
+		else {
 			uint32_t h = key_hash(host, hl, rec, rl);
 
-			if (cur >= 0 && st->recs[cur].hash == h &&
-			    key_eq(&st->recs[cur], host, hl, rec, rl))
-				found = cur;
-			else
-				found = rec_find(st, h, host, hl, rec, rl);
+			found = rec_find(st, h, host, hl, rec, rl);
 			if (found < 0) {
 				ret = rec_new(r, h, host, hl, rec, rl, &idx);
 				if (ret == SR_EOF)

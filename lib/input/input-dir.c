@@ -143,8 +143,18 @@ scan_one(struct sr_input *in, const char *rel, struct dirq *q, uint64_t maxdirs,
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
-		    -1) {
+		/*
+		 * A regular file that readdir() typed is not statted now:
+		 * sr_input_stat() does it for the few members whose mode or
+		 * size matters (a sudo session's timing), which saves seven
+		 * system calls of every eight in a sudo tree.
+		 */
+		if (de->d_type == DT_REG) {
+			memset(&st, 0, sizeof(st));
+			st.st_mode = S_IFREG;
+			st.st_size = -1;
+		} else if (fstatat(dirfd(d), de->d_name, &st,
+			       AT_SYMLINK_NOFOLLOW) == -1) {
 			/* Removed since readdir(): a live tree changes. */
 			if (errno != ENOENT)
 				sr_input_warn(in, rel, SR_E_IO, errno,
@@ -195,9 +205,10 @@ scan_one(struct sr_input *in, const char *rel, struct dirq *q, uint64_t maxdirs,
 		if (status != SR_OK)
 			break;
 		m->pub.size = st.st_size;
-		m->pub.mode = (uint32_t)st.st_mode;
+		m->pub.mode = de->d_type == DT_REG ? 0 : (uint32_t)st.st_mode;
 		m->pub.mtime_ns = (int64_t)st.st_mtim.tv_sec * SR_NSEC_PER_SEC +
 		    st.st_mtim.tv_nsec;
+		m->lazy = de->d_type == DT_REG;
 	}
 	(void)closedir(d);
 	return (status);

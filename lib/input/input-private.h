@@ -57,6 +57,8 @@ struct sr_imember {
 	int64_t off;
 	int64_t len;
 	size_t seq; /* arrival order, so that later duplicates win */
+	int lazy;   /* directory member not statted yet */
+	int sibling; /* SR_INPUT_FILE: a partner file beside the named one */
 };
 
 /*
@@ -76,6 +78,7 @@ struct sr_input {
 	size_t n;
 	size_t cap;
 	int fd; /* SR_INPUT_FILE: the file; SR_INPUT_DIR: the dir */
+	int dirfd; /* SR_INPUT_FILE: its directory, for siblings, or -1 */
 	struct sr_spool spool; /* archive members past the memory budget */
 	uint64_t spool_mem;    /* archive member bytes held in memory */
 	uint64_t total;	       /* archive member bytes spooled so far */

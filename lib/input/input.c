@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -92,6 +93,7 @@ sr_input_new(struct sr_ctx *ctx, enum sr_input_kind kind, const char *path,
 	in->ctx = ctx;
 	in->kind = kind;
 	in->fd = -1;
+	in->dirfd = -1;
 	in->spool.fd = -1;
 	*inp = in;
 	return (SR_OK);
@@ -260,7 +262,87 @@ mtime_ns(const struct stat *st)
 	    st->st_mtim.tv_nsec);
 }
 
-/* A plain file that is no archive: a container of one member. */
+/* Length of a file name's stem: up to the first '.' after the first byte. */
+static size_t
+stem_len(const char *name)
+{
+	const char *dot = strchr(name + (name[0] != '\0'), '.');
+
+	return (dot != NULL ? (size_t)(dot - name) : strlen(name));
+}
+
+/*
+ * Whether a file beside the named one belongs with it: the same stem
+ * (x.out with x.tm, x.timing or x.io), or script's default pair
+ * typescript and timing.  Formats made of two files need their partner
+ * even when the user names just one of them.
+ */
+static int
+related(const char *base, const char *name)
+{
+	size_t bl = stem_len(base);
+
+	if (strcmp(base, name) == 0)
+		return (0);
+	if ((strcmp(base, "typescript") == 0 && strcmp(name, "timing") == 0) ||
+	    (strcmp(base, "timing") == 0 && strcmp(name, "typescript") == 0))
+		return (1);
+	return (bl > 0 && stem_len(name) == bl && strncmp(base, name, bl) == 0);
+}
+
+#define SR_SIBLINGS_MAX 32
+
+/* Adds the partner files beside a named file (never fatal when absent). */
+static int
+add_siblings(struct sr_input *in, const char *base, struct sr_error *err)
+{
+	char dir[4096];
+	size_t dl = sr_dirlen(in->path), found = 0;
+	struct sr_imember *m;
+	struct dirent *de;
+	DIR *d;
+	int fd, status = SR_OK;
+
+	if (dl == 0 && in->path[0] == '/')
+		dl = 1;
+	if (dl == 0)
+		(void)snprintf(dir, sizeof(dir), ".");
+	else if (dl < sizeof(dir))
+		(void)snprintf(dir, sizeof(dir), "%.*s", (int)dl, in->path);
+	else
+		return (SR_OK);
+	fd = open(dir, O_RDONLY | O_CLOEXEC | O_DIRECTORY | O_NONBLOCK);
+	if (fd == -1)
+		return (SR_OK);
+	if ((d = fdopendir(fd)) == NULL) {
+		(void)close(fd);
+		return (SR_OK);
+	}
+	if ((in->dirfd = dup(fd)) == -1) {
+		(void)closedir(d);
+		return (SR_OK);
+	}
+	while ((de = readdir(d)) != NULL && found < SR_SIBLINGS_MAX) {
+		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
+			continue;
+		if (!related(base, de->d_name))
+			continue;
+		if ((status = sr_input_add(in, de->d_name, &m, err)) != SR_OK)
+			break;
+		m->sibling = 1;
+		m->lazy = 1;
+		m->pub.size = -1;
+		found++;
+	}
+	(void)closedir(d);
+	return (status);
+}
+
+/*
+ * A plain file that is no archive: a container of that member, plus the
+ * files beside it that share its stem, so that a script log named alone
+ * still finds its timing file.
+ */
 static int
 open_single(struct sr_input *in, const struct stat *st, struct sr_error *err)
 {
@@ -274,7 +356,7 @@ open_single(struct sr_input *in, const struct stat *st, struct sr_error *err)
 	m->pub.mode = (uint32_t)st->st_mode;
 	m->pub.mtime_ns = mtime_ns(st);
 	in->kind = SR_INPUT_FILE;
-	return (SR_OK);
+	return (add_siblings(in, base, err));
 }
 
 int
@@ -363,6 +445,8 @@ sr_input_close(struct sr_input *in)
 	free(in->m);
 	if (in->fd != -1)
 		(void)close(in->fd);
+	if (in->dirfd != -1)
+		(void)close(in->dirfd);
 	sr_spool_close(&in->spool);
 	free(in->path);
 	free(in);
@@ -402,6 +486,26 @@ sr_input_find(const struct sr_input *in, const char *name)
 	return (m != NULL ? &m->pub : NULL);
 }
 
+const struct sr_member *
+sr_input_stat(struct sr_input *in, const char *name)
+{
+	struct sr_imember *m = sr_input_lookup(in, name);
+	struct stat st;
+
+	if (m == NULL)
+		return (NULL);
+	if (m->lazy &&
+	    (in->kind == SR_INPUT_DIR || (m->sibling && in->dirfd != -1)) &&
+	    fstatat(m->sibling ? in->dirfd : in->fd, m->name, &st,
+		AT_SYMLINK_NOFOLLOW) == 0) {
+		m->pub.size = st.st_size;
+		m->pub.mode = (uint32_t)st.st_mode;
+		m->pub.mtime_ns = mtime_ns(&st);
+		m->lazy = 0;
+	}
+	return (&m->pub);
+}
+
 struct sr_ctx *
 sr_input_ctx(const struct sr_input *in)
 {
@@ -415,8 +519,8 @@ open_dir_member(struct sr_stream *s, struct sr_error *err)
 	struct stat st;
 	int fd, saved;
 
-	fd = openat(s->in->fd, s->name,
-	    O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+	fd = openat(s->in->kind == SR_INPUT_DIR ? s->in->fd : s->in->dirfd,
+	    s->name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
 	if (fd == -1)
 		return (sr_error_errno(err, SR_FAILED, errno, s->in->path,
 		    s->name, -1, "cannot open"));
@@ -495,7 +599,7 @@ sr_stream_open(struct sr_input *in, const char *member, unsigned flags,
 	s->src.fd = -1;
 	switch (m->where) {
 	case SR_MDATA_DISK:
-		if (in->kind == SR_INPUT_DIR) {
+		if (in->kind == SR_INPUT_DIR || m->sibling) {
 			if ((status = open_dir_member(s, err)) != SR_OK)
 				goto fail;
 		} else {

@@ -39,6 +39,13 @@ done
 n=$(grep -c '"format":"script"' "$TMP/out")
 [ "$n" -eq 3 ] || fail "want 3 script sessions (classic, adv, probe), got $n"
 
+# Naming either file of a two-file recording finds its partner beside it.
+for f in script-adv.tm script-adv.io; do
+	run 0 info --json "$S/script/$f"
+	expect_grep "$TMP/out" '"format":"script".*"path":"[^"]*script-adv.io"' "$f pairs"
+	expect_grep "$TMP/out" '"input":4' "$f: input events from the timing"
+done
+
 # Per-format spot checks of info and cat.
 step info-tlog 0 info "$S/tlog/pty-input-resize.json"
 step cat-tlog 0 cat "$S/tlog/pty-input-resize.json"
