@@ -725,6 +725,7 @@ sr_catalog_open_entry(struct sr_catalog *c, size_t i, struct sr_reader **rp,
 {
 	const struct sr_entry *e;
 	struct sr_reader *r;
+	sr_diag_fn diag;
 	size_t k, failed;
 	int st;
 
@@ -737,6 +738,12 @@ sr_catalog_open_entry(struct sr_catalog *c, size_t i, struct sr_reader **rp,
 	if ((st = sr_reader_open(c->ctx, c->src[e->input].in, e->member,
 		 e->fmt, &r, err)) != SR_OK)
 		return (st);
+	/*
+	 * The scan already reported what next_session() finds; stay quiet
+	 * while skipping to the session, so nothing is said twice.
+	 */
+	diag = c->ctx->diag;
+	c->ctx->diag = NULL;
 	/* The scan counted usable sessions only; skip failed ones alike. */
 	for (k = 0, failed = 0; k <= e->index;) {
 		st = sr_reader_next_session(r, sp);
@@ -747,10 +754,12 @@ sr_catalog_open_entry(struct sr_catalog *c, size_t i, struct sr_reader **rp,
 				*err = *sr_reader_error(r);
 			sr_reader_close(r);
 			*sp = NULL;
+			c->ctx->diag = diag;
 			return (st == SR_EOF ? SR_FAILED : st);
 		}
 		k++;
 	}
+	c->ctx->diag = diag;
 	*rp = r;
 	return (SR_OK);
 }

@@ -118,8 +118,13 @@ char *
 sr_error_format(const struct sr_error *e, char *buf, size_t len)
 {
 	char where[SR_MEMBER_MAX + 96];
+	struct sr_loc l = e->loc;
 
-	sr_loc_format(&e->loc, where, sizeof(where));
+	/* "'dir/x.cast': member 'x.cast'" says the same thing twice. */
+	if (l.member[0] != '\0' && e->path[0] != '\0' &&
+	    strcmp(l.member, sr_basename(e->path)) == 0)
+		l.member[0] = '\0';
+	sr_loc_format(&l, where, sizeof(where));
 	if (e->path[0] != '\0' && where[0] != '\0')
 		(void)snprintf(buf, len, "'%s': %s: %s", e->path, where,
 		    e->msg);

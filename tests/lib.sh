@@ -27,6 +27,12 @@ sr_failures=0
 sr_steps=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sessrec-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
+# Never read the machine's own recordings: default sources are empty.
+if [ ! -d "${SESSREC_SOURCES:-/nonexistent}" ]; then
+	mkdir -p "$TMP/no-sources"
+	SESSREC_SOURCES=$TMP/no-sources
+fi
+export SESSREC_SOURCES
 
 skip() {
 	echo "SKIP: $*"

@@ -111,6 +111,7 @@ struct sr_textview {
 	size_t len, cap;
 	size_t col;
 	int started;	/* a character was put since the line began */
+	int nonascii;	/* a cell may hold more than ASCII */
 	int64_t line_t; /* time of the event that put it */
 	int64_t t;	/* time of the event being fed */
 	uint32_t last_cp; /* for REP */
@@ -337,6 +338,7 @@ line_clear(struct sr_textview *tv)
 	tv->len = 0;
 	tv->pool_len = 0;
 	tv->started = 0;
+	tv->nonascii = 0;
 }
 
 void
@@ -384,7 +386,7 @@ cells_reserve(struct sr_textview *tv, size_t n)
 static int
 emit(struct sr_textview *tv, int force)
 {
-	size_t n = tv->len, i, o = 0, need;
+	size_t n = tv->len, i, k, o = 0, need;
 	uint32_t c;
 	int64_t t;
 	char *p;
@@ -401,6 +403,16 @@ emit(struct sr_textview *tv, int force)
 			return (SR_FATAL);
 		tv->out = p;
 		tv->out_cap = need;
+	}
+	if (!tv->nonascii) {
+		/* Blocks of a fixed size, which compilers vectorize. */
+		for (i = 0; i + 16 <= n; i += 16)
+			for (k = 0; k < 16; k++)
+				tv->out[i + k] = (char)tv->cells[i + k];
+		for (; i < n; i++)
+			tv->out[i] = (char)tv->cells[i];
+		o = n;
+		n = 0;
 	}
 	for (i = 0; i < n; i++) {
 		c = tv->cells[i];
@@ -493,7 +505,7 @@ static int
 put_ascii(struct sr_textview *tv, const unsigned char *p, size_t n)
 {
 	uint32_t *c;
-	size_t k, i;
+	size_t k, i, j;
 	int rc;
 
 	while (n > 0) {
@@ -508,7 +520,10 @@ put_ascii(struct sr_textview *tv, const unsigned char *p, size_t n)
 		if (prepare(tv, k, &rc) != 0)
 			return (rc);
 		c = tv->cells + tv->col;
-		for (i = 0; i < k; i++)
+		for (i = 0; i + 16 <= k; i += 16)
+			for (j = 0; j < 16; j++)
+				c[i + j] = p[i + j];
+		for (; i < k; i++)
 			c[i] = p[i];
 		tv->col += k;
 		if (tv->col > tv->len)
@@ -575,6 +590,7 @@ put_mark(struct sr_textview *tv, uint32_t cp)
 		off = tv->pool_len;
 		tv->pool_len += 1 + blen;
 		tv->cells[i] = TV_CLUSTER | (uint32_t)off;
+		tv->nonascii = 1;
 	}
 	memcpy(tv->pool + tv->pool_len, mark, mlen);
 	tv->pool_len += mlen;
@@ -600,6 +616,7 @@ put_cp(struct sr_textview *tv, uint32_t cp)
 	}
 	if (prepare(tv, (size_t)w, &rc) != 0)
 		return (rc);
+	tv->nonascii = 1;
 	tv->cells[tv->col] = cp;
 	if (w == 2)
 		tv->cells[tv->col + 1] = TV_CONT;

@@ -854,6 +854,29 @@ pair_find(struct sr_input *in, const char *member, const unsigned char *h,
  * header (40: above ttyrec's guess, below any magic number).  Names
  * alone prove nothing: a typescript can be called anything.
  */
+/*
+ * Whether a member is named as a log a timing file would pair with
+ * (x, x.typescript, x.out, ...), so that a headerless file of another
+ * format beside a timing file (x.ttyrec next to x.timing) is not taken
+ * for a log.
+ */
+static int
+log_named(const char *member)
+{
+	const char *base = sr_basename(member), *dot;
+	size_t bl = strip_comp(base), i, el;
+
+	for (dot = NULL, i = 1; i < bl; i++)
+		if (base[i] == '.')
+			dot = base + i;
+	el = dot != NULL ? bl - (size_t)(dot - base) : 0;
+	for (i = 0; i < nitems(log_suffixes); i++)
+		if (strlen(log_suffixes[i]) == el &&
+		    (el == 0 || memcmp(dot, log_suffixes[i], el) == 0))
+			return (1);
+	return (0);
+}
+
 static int
 script_probe(struct sr_probe *p)
 {
@@ -875,7 +898,7 @@ script_probe(struct sr_probe *p)
 		if (kind == K_LOG)
 			bid = pr.timing != NULL ? 100 : 90;
 		else if (kind == K_OTHER)
-			bid = pr.timing != NULL ? 40 : 0;
+			bid = pr.timing != NULL && log_named(p->member) ? 40 : 0;
 		else if (strict != K_OTHER)
 			bid = pr.log_header ? 100 : 80;
 		else

@@ -405,8 +405,13 @@ ttyrec_probe(struct sr_probe *p)
 	for (i = 0; i < nitems(points); i++) {
 		if (avail - off < TTYREC_HDR)
 			break;
+		/*
+		 * A bad header after good ones is a damaged recording, not
+		 * another format: keep the evidence so that reading it says
+		 * where it broke instead of "unrecognized".
+		 */
 		if (!hdr_ok(d + off, max_event))
-			return (0);
+			return (i == 0 ? 0 : bid);
 		t = (int64_t)sr_le32(d + off);
 		if (i > 0 && (t < prev || t - prev >= TTYREC_MAX_GAP_S))
 			return (bid); /* possible, but no more evidence */

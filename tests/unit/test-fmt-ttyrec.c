@@ -637,7 +637,8 @@ static const struct probe_case {
 	{ "tests/data/ttyrec/inject-probe.ttyrec", "ttyrec", 30, 49 },
 	{ "tests/data/ttyrec/real.ttyrec", "ttyrec", 30, 49 },
 	{ "tests/data/ttyrec/truncated.ttyrec", "ttyrec", 30, 49 },
-	{ "tests/data/bad/ttyrec-huge-length.ttyrec", NULL, 0, 0 },
+	/* A good first record, then a bad header: a damaged ttyrec. */
+	{ "tests/data/bad/ttyrec-huge-length.ttyrec", "ttyrec", 10, 29 },
 	{ "tests/data/bad/random-4096.bin", NULL, 0, 29 },
 	{ "tests/data/bad/empty", NULL, 0, 0 },
 	{ "tests/data/asciicast/v2-title-idle-append.cast", "asciicast", 0, 0 },
