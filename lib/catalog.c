@@ -468,7 +468,8 @@ scan_source(struct sr_catalog *c, size_t i)
 	sr_error_clear(&err);
 	if (s->optional && access(s->path, F_OK) != 0)
 		return (SR_OK);
-	if ((st = sr_input_open(c->ctx, s->path, &s->in, &err)) != SR_OK) {
+	if ((st = sr_input_open_flags(c->ctx, s->path, SR_INPUT_PARTNERS,
+		 &s->in, &err)) != SR_OK) {
 		s->in = NULL;
 		report(c, st, &err);
 		return (SR_OK);

@@ -432,6 +432,19 @@ struct sr_stream;
  */
 int sr_input_open(struct sr_ctx *, const char *path, struct sr_input **inp,
     struct sr_error *err);
+
+enum sr_input_flags {
+	/*
+	 * A plain file also brings the files beside it that share its
+	 * stem (x.out with x.tm) as members, so that a recording made of
+	 * two files is whole when the user names one of them.
+	 */
+	SR_INPUT_PARTNERS = 1 << 0,
+};
+
+/* sr_input_open() with flags (enum sr_input_flags). */
+int sr_input_open_flags(struct sr_ctx *, const char *path, unsigned flags,
+    struct sr_input **inp, struct sr_error *err);
 /*
  * A container over memory (borrowed: it must outlive the input).  When
  * the bytes are an archive, its entries are the members; otherwise they

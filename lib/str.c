@@ -146,8 +146,8 @@ sr_str_escape(struct sr_buf *b, const char *str, size_t len)
 
 	while (i < len && r == SR_E_NONE) {
 		/* Copy runs of printable ASCII but '\\' in one append. */
-		for (j = i; j < len && s[j] >= 0x20 && s[j] < 0x7f &&
-		     s[j] != '\\';
+		for (j = i;
+		     j < len && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '\\';
 		     j++)
 			continue;
 		if (j > i) {

@@ -322,8 +322,8 @@ days_from_civil(int64_t y, int m, int d)
 static int
 days_in_month(int64_t y, int m)
 {
-	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
-		31, 30, 31 };
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+		30, 31 };
 
 	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
 		return (29);
@@ -367,13 +367,15 @@ parse_iso(const char *s, int64_t *epoch_ns)
 			return (-1);
 		i += 5;
 		if (i < len && s[i] == ':') {
-			if (len - i < 3 || fixed_digits(s + i + 1, 2, &sec) != 0)
+			if (len - i < 3 ||
+			    fixed_digits(s + i + 1, 2, &sec) != 0)
 				return (-1);
 			i += 3;
 			if (i < len && s[i] == '.') {
 				n = span_digits(s + i + 1, len - i - 1);
-				if (n == 0 || sr_time_parse_seconds(s + i - 2,
-						  n + 3, &t) != 0)
+				if (n == 0 ||
+				    sr_time_parse_seconds(s + i - 2, n + 3,
+					&t) != 0)
 					return (-1);
 				frac = t - (int64_t)sec * SEC;
 				i += n + 1;
@@ -388,7 +390,8 @@ parse_iso(const char *s, int64_t *epoch_ns)
 			else if (s[i] == '+' || s[i] == '-') {
 				zsign = s[i] == '-' ? -1 : 1;
 				i++;
-				if (len - i < 2 || fixed_digits(s + i, 2, &zh) != 0)
+				if (len - i < 2 ||
+				    fixed_digits(s + i, 2, &zh) != 0)
 					return (-1);
 				i += 2;
 				if (i < len && s[i] == ':' && ++i == len)

@@ -82,14 +82,14 @@
 #include "compat.h"
 #include "sr-private.h"
 
-#define TV_DEFAULT_MAX	 65536
-#define TV_COLS_MAX	 1024	     /* widest screen we believe in */
-#define TV_CONT		 0xfffffffeU /* right half of a wide character */
-#define TV_CLUSTER	 0x80000000U /* cell is an offset into the pool */
-#define TV_CLUSTER_MAX	 32	     /* bytes of one base + its marks */
-#define TV_POOL_MAX	 65536	     /* cluster bytes per line */
-#define TV_NPARAM	 16
-#define TV_PARAM_MAX	 65535
+#define TV_DEFAULT_MAX 65536
+#define TV_COLS_MAX    1024	   /* widest screen we believe in */
+#define TV_CONT	       0xfffffffeU /* right half of a wide character */
+#define TV_CLUSTER     0x80000000U /* cell is an offset into the pool */
+#define TV_CLUSTER_MAX 32	   /* bytes of one base + its marks */
+#define TV_POOL_MAX    65536	   /* cluster bytes per line */
+#define TV_NPARAM      16
+#define TV_PARAM_MAX   65535
 
 enum tv_state {
 	S_GROUND,
@@ -110,11 +110,11 @@ struct sr_textview {
 	uint32_t *cells;
 	size_t len, cap;
 	size_t col;
-	int started;	/* a character was put since the line began */
-	int nonascii;	/* a cell may hold more than ASCII */
-	int64_t line_t; /* time of the event that put it */
-	int64_t t;	/* time of the event being fed */
-	uint32_t last_cp; /* for REP */
+	int started;	     /* a character was put since the line began */
+	int nonascii;	     /* a cell may hold more than ASCII */
+	int64_t line_t;	     /* time of the event that put it */
+	int64_t t;	     /* time of the event being fed */
+	uint32_t last_cp;    /* for REP */
 	unsigned char *pool; /* clusters: a length byte, then UTF-8 */
 	size_t pool_len, pool_cap;
 
@@ -130,12 +130,12 @@ struct sr_textview {
 	/* The parser. */
 	enum tv_state state;
 	unsigned params[TV_NPARAM];
-	int nparam; /* index of the parameter being read */
+	int nparam;   /* index of the parameter being read */
 	int csi_seen; /* a parameter byte was seen */
 	int priv;     /* private marker '<' '=' '>' '?' or 0 */
 	int inter;    /* intermediate bytes seen */
 	uint32_t u8_cp;
-	int u8_need; /* continuation bytes still expected */
+	int u8_need;		    /* continuation bytes still expected */
 	unsigned char u8_lo, u8_hi; /* range of the next one */
 
 	/* The emitted line. */
@@ -148,6 +148,7 @@ struct range {
 };
 
 /* Zero width: combining marks, ZWNJ/ZWJ, variation selectors. */
+/* clang-format off */
 static const struct range zero_width[] = {
 	{ 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd },
 	{ 0x05bf, 0x05bf }, { 0x05c1, 0x05c2 }, { 0x05c4, 0x05c5 },
@@ -190,8 +191,10 @@ static const struct range zero_width[] = {
 	{ 0xfe00, 0xfe0f }, { 0xfe20, 0xfe2f }, { 0x101fd, 0x101fd },
 	{ 0x1d167, 0x1d169 }, { 0x1d17b, 0x1d182 }, { 0xe0100, 0xe01ef },
 };
+/* clang-format on */
 
 /* Two columns: East Asian wide and fullwidth, emoji presentation. */
+/* clang-format off */
 static const struct range wide[] = {
 	{ 0x1100, 0x115f }, { 0x231a, 0x231b }, { 0x2329, 0x232a },
 	{ 0x23e9, 0x23ec }, { 0x23f0, 0x23f0 }, { 0x23f3, 0x23f3 },
@@ -224,6 +227,7 @@ static const struct range wide[] = {
 	{ 0x1f90c, 0x1f93a }, { 0x1f93c, 0x1f945 }, { 0x1f947, 0x1f9ff },
 	{ 0x1fa70, 0x1faff }, { 0x20000, 0x2fffd }, { 0x30000, 0x3fffd },
 };
+/* clang-format on */
 
 static int
 in_table(uint32_t cp, const struct range *t, size_t n)
@@ -270,6 +274,11 @@ cp_hidden(uint32_t cp)
 static int
 cp_width(uint32_t cp)
 {
+	/* The common cases first: Latin, Greek, Cyrillic; CJK ideographs. */
+	if (cp < 0x300)
+		return (cp == 0xad ? -1 : 1);
+	if (cp >= 0x4e00 && cp <= 0x9fff)
+		return (2);
 	if (cp_hidden(cp))
 		return (-1);
 	if (in_table(cp, zero_width, nitems(zero_width)))
@@ -405,12 +414,18 @@ emit(struct sr_textview *tv, int force)
 		tv->out_cap = need;
 	}
 	if (!tv->nonascii) {
-		/* Blocks of a fixed size, which compilers vectorize. */
+		/*
+		 * Blocks of a fixed size through restrict pointers, which
+		 * compilers vectorize (char stores could alias tv).
+		 */
+		char *restrict dst = tv->out;
+		const uint32_t *restrict src = tv->cells;
+
 		for (i = 0; i + 16 <= n; i += 16)
 			for (k = 0; k < 16; k++)
-				tv->out[i + k] = (char)tv->cells[i + k];
+				dst[i + k] = (char)src[i + k];
 		for (; i < n; i++)
-			tv->out[i] = (char)tv->cells[i];
+			dst[i] = (char)src[i];
 		o = n;
 		n = 0;
 	}
@@ -500,12 +515,25 @@ prepare(struct sr_textview *tv, size_t w, int *rc)
 	return (0);
 }
 
+/* Copies bytes into cells, in blocks that compilers vectorize. */
+static void
+widen(uint32_t *restrict dst, const unsigned char *restrict src, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i + 16 <= n; i += 16)
+		for (j = 0; j < 16; j++)
+			dst[i + j] = src[i + j];
+	for (; i < n; i++)
+		dst[i] = src[i];
+}
+
 /* Puts a run of printable ASCII. */
 static int
 put_ascii(struct sr_textview *tv, const unsigned char *p, size_t n)
 {
 	uint32_t *c;
-	size_t k, i, j;
+	size_t k;
 	int rc;
 
 	while (n > 0) {
@@ -520,11 +548,7 @@ put_ascii(struct sr_textview *tv, const unsigned char *p, size_t n)
 		if (prepare(tv, k, &rc) != 0)
 			return (rc);
 		c = tv->cells + tv->col;
-		for (i = 0; i + 16 <= k; i += 16)
-			for (j = 0; j < 16; j++)
-				c[i + j] = p[i + j];
-		for (; i < k; i++)
-			c[i] = p[i];
+		widen(c, p, k);
 		tv->col += k;
 		if (tv->col > tv->len)
 			tv->len = tv->col;
@@ -824,8 +848,7 @@ restore_cursor(struct sr_textview *tv)
 	int rc = 0;
 
 	if (tv->saved_vgen != tv->vgen &&
-	    !(tv->row_known && tv->saved_row_known &&
-		tv->row == tv->saved_row))
+	    !(tv->row_known && tv->saved_row_known && tv->row == tv->saved_row))
 		rc = vbreak(tv);
 	tv->row = tv->saved_row;
 	tv->row_known = tv->saved_row_known;
@@ -1104,8 +1127,8 @@ scan_print(const unsigned char *p, const unsigned char *end)
 }
 
 int
-sr_textview_feed(struct sr_textview *tv, const unsigned char *buf,
-    size_t len, int64_t t_ns)
+sr_textview_feed(struct sr_textview *tv, const unsigned char *buf, size_t len,
+    int64_t t_ns)
 {
 	const unsigned char *p = buf, *end = buf + len, *q;
 	unsigned char b;

@@ -344,7 +344,8 @@ add_siblings(struct sr_input *in, const char *base, struct sr_error *err)
  * still finds its timing file.
  */
 static int
-open_single(struct sr_input *in, const struct stat *st, struct sr_error *err)
+open_single(struct sr_input *in, const struct stat *st, unsigned flags,
+    struct sr_error *err)
 {
 	struct sr_imember *m;
 	const char *base = sr_basename(in->path);
@@ -356,12 +357,21 @@ open_single(struct sr_input *in, const struct stat *st, struct sr_error *err)
 	m->pub.mode = (uint32_t)st->st_mode;
 	m->pub.mtime_ns = mtime_ns(st);
 	in->kind = SR_INPUT_FILE;
+	if (!(flags & SR_INPUT_PARTNERS))
+		return (SR_OK);
 	return (add_siblings(in, base, err));
 }
 
 int
 sr_input_open(struct sr_ctx *ctx, const char *path, struct sr_input **inp,
     struct sr_error *err)
+{
+	return (sr_input_open_flags(ctx, path, 0, inp, err));
+}
+
+int
+sr_input_open_flags(struct sr_ctx *ctx, const char *path, unsigned flags,
+    struct sr_input **inp, struct sr_error *err)
 {
 	struct sr_input *in = NULL;
 	struct sr_src src;
@@ -420,7 +430,7 @@ sr_input_open(struct sr_ctx *ctx, const char *path, struct sr_input **inp,
 		status = sr_archive_load(in, &src, &isarch, err);
 		if (status == SR_OK && !isarch) {
 			in->fd = fd; /* closed with the input */
-			status = open_single(in, &fst, err);
+			status = open_single(in, &fst, flags, err);
 		} else
 			(void)close(fd);
 	}

@@ -36,8 +36,8 @@ check_invariants(const struct sr_buf *b, const char *what, size_t i)
 		fail_msg("%s %zu: len %zu over max %zu", what, i, b->len,
 		    b->max);
 	if (b->cap != 0 && (b->cap <= b->len || b->cap > b->max + 1))
-		fail_msg("%s %zu: cap %zu for len %zu max %zu", what, i,
-		    b->cap, b->len, b->max);
+		fail_msg("%s %zu: cap %zu for len %zu max %zu", what, i, b->cap,
+		    b->len, b->max);
 }
 
 static const struct append_case {
@@ -256,8 +256,8 @@ test_max_size_max(void **state)
 
 	(void)state;
 	sr_buf_init(&b, SIZE_MAX);
-	if (sr_buf_append(&b, "0123456789", 10) != SR_E_NONE ||
-	    b.cap < 11 || strcmp(b.data, "0123456789") != 0)
+	if (sr_buf_append(&b, "0123456789", 10) != SR_E_NONE || b.cap < 11 ||
+	    strcmp(b.data, "0123456789") != 0)
 		fail_msg("max SIZE_MAX: cap %zu", b.cap);
 	sr_buf_release(&b);
 }

@@ -39,7 +39,7 @@ static const struct name_case {
 	{ SR_F_TTY, "tty" },
 	{ SR_F_TERM, "term" },
 	{ SR_F__COUNT, "?" },
-	{ (enum sr_field)-1, "?" },
+	{ (enum sr_field) - 1, "?" },
 };
 
 static void
@@ -61,9 +61,9 @@ test_field_names(void **state)
  */
 static const struct set_case {
 	size_t meta_max;
-	const char *first;  /* set before, must succeed (NULL: none) */
+	const char *first; /* set before, must succeed (NULL: none) */
 	const char *value;
-	size_t len;	    /* 0: strlen(value) */
+	size_t len; /* 0: strlen(value) */
 	int want;
 	const char *want_value; /* NULL: field absent */
 } set_cases[] = {
@@ -71,12 +71,12 @@ static const struct set_case {
 	{ 0, "alice", "bob", 0, SR_OK, "bob" },
 	{ 0, "alice", NULL, 0, SR_OK, NULL },
 	{ 0, NULL, NULL, 0, SR_OK, NULL },
-	{ 0, NULL, "alice", 3, SR_OK, "ali" },	/* len bounds the copy */
-	{ 0, NULL, "ab\0cd", 5, SR_OK, "ab" },	/* NUL ends it */
-	{ 0, NULL, "", 0, SR_OK, "" },		/* empty is not absent */
+	{ 0, NULL, "alice", 3, SR_OK, "ali" },	 /* len bounds the copy */
+	{ 0, NULL, "ab\0cd", 5, SR_OK, "ab" },	 /* NUL ends it */
+	{ 0, NULL, "", 0, SR_OK, "" },		 /* empty is not absent */
 	{ 6, NULL, "alice", 0, SR_OK, "alice" }, /* 5 + NUL = max */
 	{ 5, NULL, "alice", 0, SR_FAILED, NULL },
-	{ 6, "bob", "alice", 0, SR_OK, "alice" }, /* old bytes given back */
+	{ 6, "bob", "alice", 0, SR_OK, "alice" },    /* old bytes given back */
 	{ 6, "bob", "alice!", 0, SR_FAILED, "bob" }, /* left unchanged */
 	{ 6, "alice", NULL, 0, SR_OK, NULL },
 };
@@ -146,8 +146,7 @@ test_accounting(void **state)
 		fail_msg("bad field accepted");
 	/* Release frees everything and keeps the limit. */
 	sr_session_release(&s);
-	if (s.meta_max != 10 || s.meta_bytes != 0 ||
-	    s.field[SR_F_HOST] != NULL)
+	if (s.meta_max != 10 || s.meta_bytes != 0 || s.field[SR_F_HOST] != NULL)
 		fail_msg("release");
 }
 

@@ -48,36 +48,36 @@ static const struct valid_case {
 	{ "a", 1, 1 },
 	{ "\0", 1, 1 },
 	{ "\x7f", 1, 1 },
-	{ "\xc3\xa9", 2, 2 },		  /* é */
-	{ "\xc3\xa9", 1, 0 },		  /* truncated */
-	{ "\xc2\x80", 2, 2 },		  /* U+0080, valid UTF-8 */
-	{ "\xdf\xbf", 2, 2 },		  /* U+07FF */
-	{ "\xe0\xa0\x80", 3, 3 },	  /* U+0800 */
-	{ "\xe2\x82\xac", 3, 3 },	  /* € */
+	{ "\xc3\xa9", 2, 2 },	  /* é */
+	{ "\xc3\xa9", 1, 0 },	  /* truncated */
+	{ "\xc2\x80", 2, 2 },	  /* U+0080, valid UTF-8 */
+	{ "\xdf\xbf", 2, 2 },	  /* U+07FF */
+	{ "\xe0\xa0\x80", 3, 3 }, /* U+0800 */
+	{ "\xe2\x82\xac", 3, 3 }, /* € */
 	{ "\xe2\x82\xac", 2, 0 },
-	{ "\xed\x9f\xbf", 3, 3 },	  /* U+D7FF */
-	{ "\xee\x80\x80", 3, 3 },	  /* U+E000 */
-	{ "\xef\xbf\xbf", 3, 3 },	  /* U+FFFF */
-	{ "\xf0\x90\x80\x80", 4, 4 },	  /* U+10000 */
-	{ "\xf0\x9f\x98\x80", 4, 4 },	  /* 😀 */
-	{ "\xf4\x8f\xbf\xbf", 4, 4 },	  /* U+10FFFF */
+	{ "\xed\x9f\xbf", 3, 3 },     /* U+D7FF */
+	{ "\xee\x80\x80", 3, 3 },     /* U+E000 */
+	{ "\xef\xbf\xbf", 3, 3 },     /* U+FFFF */
+	{ "\xf0\x90\x80\x80", 4, 4 }, /* U+10000 */
+	{ "\xf0\x9f\x98\x80", 4, 4 }, /* 😀 */
+	{ "\xf4\x8f\xbf\xbf", 4, 4 }, /* U+10FFFF */
 	{ "\xf0\x9f\x98\x80", 3, 0 },
-	{ "\x80", 1, 0 },		  /* lone continuation */
+	{ "\x80", 1, 0 }, /* lone continuation */
 	{ "\x9b", 1, 0 },
 	{ "\xbf", 1, 0 },
-	{ "\xc0\x80", 2, 0 },		  /* overlong NUL */
-	{ "\xc1\xbf", 2, 0 },		  /* overlong */
-	{ "\xe0\x80\x80", 3, 0 },	  /* overlong */
-	{ "\xe0\x9f\xbf", 3, 0 },	  /* overlong U+07FF */
-	{ "\xed\xa0\x80", 3, 0 },	  /* surrogate U+D800 */
-	{ "\xed\xbf\xbf", 3, 0 },	  /* surrogate U+DFFF */
-	{ "\xf0\x80\x80\x80", 4, 0 },	  /* overlong */
-	{ "\xf0\x8f\xbf\xbf", 4, 0 },	  /* overlong U+FFFF */
-	{ "\xf4\x90\x80\x80", 4, 0 },	  /* U+110000 */
+	{ "\xc0\x80", 2, 0 },	      /* overlong NUL */
+	{ "\xc1\xbf", 2, 0 },	      /* overlong */
+	{ "\xe0\x80\x80", 3, 0 },     /* overlong */
+	{ "\xe0\x9f\xbf", 3, 0 },     /* overlong U+07FF */
+	{ "\xed\xa0\x80", 3, 0 },     /* surrogate U+D800 */
+	{ "\xed\xbf\xbf", 3, 0 },     /* surrogate U+DFFF */
+	{ "\xf0\x80\x80\x80", 4, 0 }, /* overlong */
+	{ "\xf0\x8f\xbf\xbf", 4, 0 }, /* overlong U+FFFF */
+	{ "\xf4\x90\x80\x80", 4, 0 }, /* U+110000 */
 	{ "\xf5\x80\x80\x80", 4, 0 },
 	{ "\xfe", 1, 0 },
 	{ "\xff", 1, 0 },
-	{ "\xc3\x28", 2, 0 },		  /* bad continuation */
+	{ "\xc3\x28", 2, 0 }, /* bad continuation */
 	{ "\xe2\x28\xa1", 3, 0 },
 	{ "\xe2\x82\x28", 3, 0 },
 	{ "\xf0\x9f\x98\x28", 4, 0 },
@@ -116,27 +116,33 @@ static const struct bytes_case escape_cases[] = {
 	{ "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x92\xbb", 0,
 	    "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x92\xbb" }, /* ZWJ kept */
 	/* C1 as UTF-8 and as lone bytes. */
-	{ "\xc2\x9b" "31m", 0, "\\xc2\\x9b31m" },
+	{ "\xc2\x9b"
+	  "31m",
+	    0, "\\xc2\\x9b31m" },
 	{ "\xc2\x85", 0, "\\xc2\\x85" },
-	{ "\x9b" "31m", 0, "\\x9b31m" },
+	{ "\x9b"
+	  "31m",
+	    0, "\\x9b31m" },
 	{ "\x9d", 0, "\\x9d" },
 	/* Bidi and invisible format characters. */
-	{ "a\xe2\x80\xae" "b", 0, "a\\xe2\\x80\\xaeb" },   /* U+202E */
-	{ "\xe2\x80\xaa", 0, "\\xe2\\x80\\xaa" },	     /* U+202A */
-	{ "\xe2\x81\xa6", 0, "\\xe2\\x81\\xa6" },	     /* U+2066 */
-	{ "\xe2\x81\xa9", 0, "\\xe2\\x81\\xa9" },	     /* U+2069 */
-	{ "\xe2\x80\x8e", 0, "\\xe2\\x80\\x8e" },	     /* U+200E */
-	{ "\xe2\x80\x8f", 0, "\\xe2\\x80\\x8f" },	     /* U+200F */
-	{ "\xd8\x9c", 0, "\\xd8\\x9c" },		     /* U+061C */
-	{ "\xe2\x80\xa8", 0, "\\xe2\\x80\\xa8" },	     /* U+2028 */
-	{ "\xe2\x80\xa9", 0, "\\xe2\\x80\\xa9" },	     /* U+2029 */
-	{ "\xe2\x80\x8b", 0, "\\xe2\\x80\\x8b" },	     /* U+200B */
-	{ "\xef\xbb\xbf", 0, "\\xef\\xbb\\xbf" },	     /* U+FEFF */
-	{ "\xc2\xad", 0, "\\xc2\\xad" },		     /* soft hyphen */
-	{ "\xe3\x85\xa4", 0, "\\xe3\\x85\\xa4" },	     /* U+3164 */
+	{ "a\xe2\x80\xae"
+	  "b",
+	    0, "a\\xe2\\x80\\xaeb" },			   /* U+202E */
+	{ "\xe2\x80\xaa", 0, "\\xe2\\x80\\xaa" },	   /* U+202A */
+	{ "\xe2\x81\xa6", 0, "\\xe2\\x81\\xa6" },	   /* U+2066 */
+	{ "\xe2\x81\xa9", 0, "\\xe2\\x81\\xa9" },	   /* U+2069 */
+	{ "\xe2\x80\x8e", 0, "\\xe2\\x80\\x8e" },	   /* U+200E */
+	{ "\xe2\x80\x8f", 0, "\\xe2\\x80\\x8f" },	   /* U+200F */
+	{ "\xd8\x9c", 0, "\\xd8\\x9c" },		   /* U+061C */
+	{ "\xe2\x80\xa8", 0, "\\xe2\\x80\\xa8" },	   /* U+2028 */
+	{ "\xe2\x80\xa9", 0, "\\xe2\\x80\\xa9" },	   /* U+2029 */
+	{ "\xe2\x80\x8b", 0, "\\xe2\\x80\\x8b" },	   /* U+200B */
+	{ "\xef\xbb\xbf", 0, "\\xef\\xbb\\xbf" },	   /* U+FEFF */
+	{ "\xc2\xad", 0, "\\xc2\\xad" },		   /* soft hyphen */
+	{ "\xe3\x85\xa4", 0, "\\xe3\\x85\\xa4" },	   /* U+3164 */
 	{ "\xf3\xa0\x81\x81", 0, "\\xf3\\xa0\\x81\\x81" }, /* tag A */
-	{ "\xe2\x80\x8c", 0, "\xe2\x80\x8c" },		     /* ZWNJ kept */
-	{ "\xc2\xa0", 0, "\xc2\xa0" },			     /* NBSP kept */
+	{ "\xe2\x80\x8c", 0, "\xe2\x80\x8c" },		   /* ZWNJ kept */
+	{ "\xc2\xa0", 0, "\xc2\xa0" },			   /* NBSP kept */
 	/* Invalid UTF-8, byte by byte. */
 	{ "\xff\xfe", 0, "\\xff\\xfe" },
 	{ "\xc0\x80", 0, "\\xc0\\x80" },
@@ -192,7 +198,9 @@ static const struct bytes_case json_cases[] = {
 	{ "\x9b", 0, "\"\xef\xbf\xbd\"" },
 	/* Hidden code points are written as escapes, same JSON value. */
 	{ "\xc2\x9b", 0, "\"\\u009b\"" },
-	{ "a\xe2\x80\xae" "b", 0, "\"a\\u202eb\"" },
+	{ "a\xe2\x80\xae"
+	  "b",
+	    0, "\"a\\u202eb\"" },
 	{ "\xe2\x80\xa8", 0, "\"\\u2028\"" },
 	{ "\xf3\xa0\x81\x81", 0, "\"\\udb40\\udc41\"" },
 };
@@ -236,8 +244,7 @@ test_limits(void **state)
 				fail_msg("escape max %zu: r %d", max, r);
 		} else if (r != SR_E_LIMIT || b.len != (max < 2 ? max : 2) ||
 		    strlen(b.data) != b.len)
-			fail_msg("escape max %zu: r %d len %zu", max, r,
-			    b.len);
+			fail_msg("escape max %zu: r %d len %zu", max, r, b.len);
 		sr_buf_release(&b);
 
 		sr_buf_init(&b, max);
@@ -267,13 +274,13 @@ random_string(uint32_t *seed, unsigned char *buf, size_t max)
 {
 	static const unsigned char pick[] = { 0x00, 0x07, 0x0a, 0x0d, 0x1b,
 		0x22, 0x5c, 0x7f, 0x80, 0x9b, 0x9d, 0xa0, 0xad, 0xbf, 0xc0,
-		0xc2, 0xe2, 0x80, 0xae, 0xed, 0xef, 0xf0, 0xf3, 0xf4, 0xff,
-		'a', ' ' };
+		0xc2, 0xe2, 0x80, 0xae, 0xed, 0xef, 0xf0, 0xf3, 0xf4, 0xff, 'a',
+		' ' };
 	size_t n = rnd(seed) % max, i;
 
 	for (i = 0; i < n; i++)
-		buf[i] = rnd(seed) % 3 ? pick[rnd(seed) % sizeof(pick)] :
-					(unsigned char)rnd(seed);
+		buf[i] = rnd(seed) % 3 ? pick[rnd(seed) % sizeof(pick)]
+				       : (unsigned char)rnd(seed);
 	return (n);
 }
 
@@ -336,8 +343,9 @@ test_json_random(void **state)
 			if ((k = sr_utf8_valid(in + valid, n - valid)) == 0)
 				break;
 		/* Valid input comes back byte for byte. */
-		if (valid == n && (json_string_length(j) != n ||
-				      memcmp(json_string_value(j), in, n) != 0))
+		if (valid == n &&
+		    (json_string_length(j) != n ||
+			memcmp(json_string_value(j), in, n) != 0))
 			fail_msg("iteration %zu: round trip differs", i);
 		json_decref(j);
 	}

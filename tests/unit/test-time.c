@@ -27,7 +27,7 @@
 #include "unit.h"
 
 #define SEC SR_NSEC_PER_SEC
-#define MS SR_NSEC_PER_MSEC
+#define MS  SR_NSEC_PER_MSEC
 #define BAD INT64_MIN /* "must be rejected" in the tables */
 
 static const struct seconds_case {
@@ -39,10 +39,10 @@ static const struct seconds_case {
 	{ "0", 0, 0 },
 	{ "0.5", 0, SEC / 2 },
 	{ "1.000000001", 0, SEC + 1 },
-	{ "1.0000000019", 0, SEC + 1 },	   /* truncated, not rounded */
+	{ "1.0000000019", 0, SEC + 1 }, /* truncated, not rounded */
 	{ "1795577840.123456789", 0, 1795577840123456789LL }, /* sudo */
-	{ "0.123456", 0, 123456000 },	   /* script */
-	{ "0.00925", 0, 9250000 },	   /* asciicast */
+	{ "0.123456", 0, 123456000 },			      /* script */
+	{ "0.00925", 0, 9250000 },			      /* asciicast */
 	{ "00012.50", 0, 12 * SEC + SEC / 2 },
 	{ "9223372036.854775807", 0, INT64_MAX },
 	{ "9223372036.854775808", 0, BAD },
@@ -260,46 +260,27 @@ static const struct dur_case {
 } dur_cases[] = {
 	{ "90", 90 * SEC, 90 * SEC },
 	{ "90.5", 90 * SEC + SEC / 2, 90 * SEC + SEC / 2 },
-	{ "1.5s", 1500 * MS, 1500 * MS },
-	{ "15m", 900 * SEC, 900 * SEC },
+	{ "1.5s", 1500 * MS, 1500 * MS }, { "15m", 900 * SEC, 900 * SEC },
 	{ "6h", 6 * 3600 * SEC, 6 * 3600 * SEC },
 	{ "2d", 2 * 86400 * SEC, 2 * 86400 * SEC },
 	{ "1w", 7 * 86400 * SEC, 7 * 86400 * SEC },
 	{ "1h30m", 5400 * SEC, 5400 * SEC },
-	{ "1m30.5s", 90500 * MS, 90500 * MS },
-	{ "500ms", 500 * MS, 500 * MS },
-	{ "1.5ms", 1500000, 1500000 },
-	{ "1m500ms", 60500 * MS, 60500 * MS },
-	{ "0", 0, 0 },
-	{ "1:30", BAD, 90 * SEC },
-	{ "01:02:03.5", BAD, 3723500 * MS },
-	{ "0:59.999", BAD, 59999 * MS },
+	{ "1m30.5s", 90500 * MS, 90500 * MS }, { "500ms", 500 * MS, 500 * MS },
+	{ "1.5ms", 1500000, 1500000 }, { "1m500ms", 60500 * MS, 60500 * MS },
+	{ "0", 0, 0 }, { "1:30", BAD, 90 * SEC },
+	{ "01:02:03.5", BAD, 3723500 * MS }, { "0:59.999", BAD, 59999 * MS },
 	{ "100:00:00", BAD, 360000 * SEC },
 	{ "90:00", BAD, 5400 * SEC }, /* minutes of M:S unbounded */
-	{ "0:0:0", BAD, 0 },
-	{ "", BAD, BAD },
-	{ "s", BAD, BAD },
-	{ "1x", BAD, BAD },
-	{ "1h30", BAD, BAD },
-	{ "1H", BAD, BAD },
-	{ "-1s", BAD, BAD },
-	{ "1.s", BAD, BAD },
-	{ ".5s", BAD, BAD },
-	{ " 1s", BAD, BAD },
-	{ "1s ", BAD, BAD },
+	{ "0:0:0", BAD, 0 }, { "", BAD, BAD }, { "s", BAD, BAD },
+	{ "1x", BAD, BAD }, { "1h30", BAD, BAD }, { "1H", BAD, BAD },
+	{ "-1s", BAD, BAD }, { "1.s", BAD, BAD }, { ".5s", BAD, BAD },
+	{ " 1s", BAD, BAD }, { "1s ", BAD, BAD },
 	{ "15251w", BAD, BAD },	       /* overflow */
 	{ "9223372036s1s", BAD, BAD }, /* sum overflow */
-	{ "1:60", BAD, BAD },
-	{ "1:60:00", BAD, BAD },
-	{ "1:00:60", BAD, BAD },
-	{ "1:", BAD, BAD },
-	{ ":30", BAD, BAD },
-	{ "1::2", BAD, BAD },
-	{ "a:b", BAD, BAD },
-	{ "1:2:3:4", BAD, BAD },
-	{ "-1:00", BAD, BAD },
-	{ "1:30.", BAD, BAD },
-	{ "1.5:30", BAD, BAD },
+	{ "1:60", BAD, BAD }, { "1:60:00", BAD, BAD }, { "1:00:60", BAD, BAD },
+	{ "1:", BAD, BAD }, { ":30", BAD, BAD }, { "1::2", BAD, BAD },
+	{ "a:b", BAD, BAD }, { "1:2:3:4", BAD, BAD }, { "-1:00", BAD, BAD },
+	{ "1:30.", BAD, BAD }, { "1.5:30", BAD, BAD },
 	{ "2562048:00:00", BAD, BAD }, /* overflow */
 };
 
@@ -315,8 +296,7 @@ test_parse_duration_offset(void **state)
 		int r;
 
 		r = sr_time_parse_duration(c->s, &ns);
-		if (c->duration == BAD ? r != -1 :
-					 r != 0 || ns != c->duration)
+		if (c->duration == BAD ? r != -1 : r != 0 || ns != c->duration)
 			fail_msg("case %zu '%s': duration r %d ns %lld", i,
 			    c->s, r, (long long)ns);
 		ns = -42;
