@@ -42,9 +42,9 @@
 
 struct source {
 	char *path;
-	int optional;		/* a default: silently absent */
+	int optional; /* a default: silently absent */
 	int scanned;
-	struct sr_input *in;	/* NULL until scanned, or on failure */
+	struct sr_input *in; /* NULL until scanned, or on failure */
 };
 
 struct sr_catalog {
@@ -137,7 +137,8 @@ add_list(struct sr_catalog *c, const char *list, int optional)
 		return (SR_FATAL);
 	p = copy;
 	while ((tok = strsep(&p, ":")) != NULL)
-		if (*tok != '\0' && (st = add_source(c, tok, optional)) != SR_OK)
+		if (*tok != '\0' &&
+		    (st = add_source(c, tok, optional)) != SR_OK)
 			break;
 	free(copy);
 	return (st);
@@ -161,13 +162,15 @@ config_sources(struct sr_catalog *c, const char *path, unsigned flags,
 
 	*found = 0;
 	if ((f = fopen(path, "re")) == NULL)
-		return (errno == ENOENT ? SR_OK :
-		    sr_error_set(err, SR_WARN, SR_E_IO, path, NULL, "%s",
-			strerror(errno)));
+		return (errno == ENOENT
+			? SR_OK
+			: sr_error_set(err, SR_WARN, SR_E_IO, path, NULL, "%s",
+			      strerror(errno)));
 	fd = fileno(f);
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (st.st_uid != 0 && !((flags & SR_DEFAULTS_TRUST_USER) &&
-				   st.st_uid == geteuid())) ||
+	    (st.st_uid != 0 &&
+		!((flags & SR_DEFAULTS_TRUST_USER) &&
+		    st.st_uid == geteuid())) ||
 	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
 		fclose(f);
 		return (sr_error_set(err, SR_WARN, SR_E_MISUSE, path, NULL,
@@ -210,8 +213,8 @@ sr_catalog_add_defaults(struct sr_catalog *c, const char *config_path,
 	int found = 0, st;
 
 	/* The user named these: a missing one is reported. */
-	if ((flags & SR_DEFAULTS_ENV) && (env = getenv("SESSREC_SOURCES")) != NULL &&
-	    *env != '\0')
+	if ((flags & SR_DEFAULTS_ENV) &&
+	    (env = getenv("SESSREC_SOURCES")) != NULL && *env != '\0')
 		return (add_list(c, env, 0));
 	if (config_path != NULL) {
 		st = config_sources(c, config_path, flags, &found, err);
@@ -222,8 +225,8 @@ sr_catalog_add_defaults(struct sr_catalog *c, const char *config_path,
 		if (found)
 			return (SR_OK);
 	}
-	return (add_list(c, "/var/log/sessrec:/var/log/sudo-io:/var/log/tlog",
-	    1));
+	return (
+	    add_list(c, "/var/log/sessrec:/var/log/sudo-io:/var/log/tlog", 1));
 }
 
 static void
@@ -240,9 +243,9 @@ report(struct sr_catalog *c, int status, const struct sr_error *e)
  * same order whatever the scheduling.  Readers share nothing but the
  * input, whose streams use pread() and openat() only.
  */
-#define SCAN_MAX_THREADS 8
+#define SCAN_MAX_THREADS    8
 #define SCAN_MIN_PER_THREAD 16
-#define SCAN_MAX_DIAGS 64 /* kept per recording; the rest are counted */
+#define SCAN_MAX_DIAGS	    64 /* kept per recording; the rest are counted */
 
 struct diag {
 	int status;
@@ -254,9 +257,9 @@ struct rec_result {
 	size_t nent, cap;
 	struct diag *diag;
 	size_t ndiag;
-	size_t dropped;	 /* diagnostics beyond SCAN_MAX_DIAGS */
+	size_t dropped; /* diagnostics beyond SCAN_MAX_DIAGS */
 	size_t failures;
-	int fatal;	 /* out of memory */
+	int fatal; /* out of memory */
 };
 
 struct scan_job {
@@ -500,8 +503,8 @@ scan_source(struct sr_catalog *c, size_t i)
 				continue;
 			}
 			if (found[j].fmt == NULL) {
-				(void)sr_error_set(&err, SR_FAILED,
-				    SR_E_FORMAT, s->path, NULL,
+				(void)sr_error_set(&err, SR_FAILED, SR_E_FORMAT,
+				    s->path, NULL,
 				    "unrecognized recording format");
 				report(c, SR_FAILED, &err);
 			}
@@ -692,7 +695,8 @@ sr_catalog_resolve(struct sr_catalog *c, const char *what, size_t **idxp,
 			const char *id =
 			    c->ent[i].session->field[SR_F_SESSION_ID];
 
-			if (id != NULL && wl > 0 && strncmp(id, what, wl) == 0 &&
+			if (id != NULL && wl > 0 &&
+			    strncmp(id, what, wl) == 0 &&
 			    push_idx(&v, &n, i) != 0)
 				goto nomem;
 		}
@@ -736,8 +740,8 @@ sr_catalog_open_entry(struct sr_catalog *c, size_t i, struct sr_reader **rp,
 		return (sr_error_set(err, SR_FATAL, SR_E_MISUSE, NULL, NULL,
 		    "no entry %zu", i));
 	e = &c->ent[i];
-	if ((st = sr_reader_open(c->ctx, c->src[e->input].in, e->member,
-		 e->fmt, &r, err)) != SR_OK)
+	if ((st = sr_reader_open(c->ctx, c->src[e->input].in, e->member, e->fmt,
+		 &r, err)) != SR_OK)
 		return (st);
 	/*
 	 * The scan already reported what next_session() finds; stay quiet

@@ -43,8 +43,7 @@ sr_loc_clear(struct sr_loc *loc)
 void
 sr_loc_set_member(struct sr_loc *loc, const char *member)
 {
-	strlcpy(loc->member, member != NULL ? member : "",
-	    sizeof(loc->member));
+	strlcpy(loc->member, member != NULL ? member : "", sizeof(loc->member));
 }
 
 void
@@ -94,13 +93,13 @@ sr_loc_format(const struct sr_loc *loc, char *buf, size_t len)
 	if (len == 0)
 		return (buf);
 	buf[0] = '\0';
-#define APPEND(...)                                                        \
-	do {                                                               \
-		if (n < len) {                                             \
-			r = snprintf(buf + n, len - n, __VA_ARGS__);       \
-			if (r > 0)                                         \
-				n += (size_t)r;                            \
-		}                                                          \
+#define APPEND(...)                                                            \
+	do {                                                                   \
+		if (n < len) {                                                 \
+			r = snprintf(buf + n, len - n, __VA_ARGS__);           \
+			if (r > 0)                                             \
+				n += (size_t)r;                                \
+		}                                                              \
 	} while (0)
 	if (loc->member[0] != '\0')
 		APPEND("member '%s'", loc->member);

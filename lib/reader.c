@@ -101,15 +101,15 @@ sr_reader_errorf(struct sr_reader *r, int status, enum sr_errcat cat,
 
 	fill_loc(r, loc, &l);
 	va_start(ap, fmt);
-	(void)sr_error_vset(&r->err, status, cat, sr_input_path(r->in), &l,
-	    fmt, ap);
+	(void)sr_error_vset(&r->err, status, cat, sr_input_path(r->in), &l, fmt,
+	    ap);
 	va_end(ap);
 	return (status);
 }
 
 int
-sr_reader_warnf(struct sr_reader *r, const struct sr_loc *loc,
-    const char *fmt, ...)
+sr_reader_warnf(struct sr_reader *r, const struct sr_loc *loc, const char *fmt,
+    ...)
 {
 	struct sr_error e;
 	struct sr_loc l;
@@ -166,8 +166,7 @@ display_path(struct sr_input *in, const char *member)
 
 int
 sr_reader_open(struct sr_ctx *ctx, struct sr_input *in, const char *member,
-    const struct sr_format *fmt, struct sr_reader **rp,
-    struct sr_error *err)
+    const struct sr_format *fmt, struct sr_reader **rp, struct sr_error *err)
 {
 	struct sr_reader *r;
 	int bid, st;
@@ -186,8 +185,8 @@ sr_reader_open(struct sr_ctx *ctx, struct sr_input *in, const char *member,
 		return (sr_error_set(err, SR_FATAL, SR_E_NOMEM, NULL, NULL,
 		    "out of memory"));
 	}
-	if (fmt == NULL && (fmt = sr_probe_member(in, r->member, &bid)) ==
-	    NULL) {
+	if (fmt == NULL &&
+	    (fmt = sr_probe_member(in, r->member, &bid)) == NULL) {
 		struct sr_loc l;
 
 		sr_loc_clear(&l);

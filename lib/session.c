@@ -123,8 +123,7 @@ unaccount(struct sr_session *s, const char *p)
 }
 
 int
-sr_session_set(struct sr_session *s, enum sr_field f, const char *v,
-    size_t len)
+sr_session_set(struct sr_session *s, enum sr_field f, const char *v, size_t len)
 {
 	char *p;
 
@@ -174,8 +173,7 @@ sr_session_set_path(struct sr_session *s, const char *path)
 }
 
 int
-sr_session_set_argv(struct sr_session *s, const char *const *argv,
-    size_t argc)
+sr_session_set_argv(struct sr_session *s, const char *const *argv, size_t argc)
 {
 	char **v;
 	size_t i, total = 0;
@@ -288,7 +286,8 @@ sr_session_dup(const struct sr_session *s)
 		goto fail;
 	for (i = 0; i < s->nextras; i++)
 		if (sr_session_add_extra(d, s->extras[i].key,
-			s->extras[i].value, strlen(s->extras[i].value)) != SR_OK)
+			s->extras[i].value,
+			strlen(s->extras[i].value)) != SR_OK)
 			goto fail;
 	d->have = s->have;
 	d->start_ns = s->start_ns;
@@ -351,10 +350,10 @@ sr_session_json(struct sr_buf *b, const struct sr_session *s, int extras)
 	size_t i;
 	int r = SR_E_NONE;
 
-#define TRY(x)                                                             \
-	do {                                                               \
-		if ((r = (x)) != SR_E_NONE)                                \
-			return (r);                                        \
+#define TRY(x)                                                                 \
+	do {                                                                   \
+		if ((r = (x)) != SR_E_NONE)                                    \
+			return (r);                                            \
 	} while (0)
 	TRY(sr_buf_putc(b, '{'));
 	for (i = 0; i < SR_F__COUNT; i++) {
@@ -381,11 +380,15 @@ sr_session_json(struct sr_buf *b, const struct sr_session *s, int extras)
 	} else
 		TRY(sr_buf_printf(b, ",\"start\":null,\"start_ns\":null"));
 	if (s->have & SR_HAVE_DURATION)
-		TRY(sr_buf_printf(b, ",\"duration\":%" PRId64 ".%09" PRId64
-		    ",\"duration_ns\":%" PRId64, (int64_t)(s->duration_ns / SR_NSEC_PER_SEC),
-		    (int64_t)(s->duration_ns % SR_NSEC_PER_SEC), s->duration_ns));
+		TRY(sr_buf_printf(b,
+		    ",\"duration\":%" PRId64 ".%09" PRId64
+		    ",\"duration_ns\":%" PRId64,
+		    (int64_t)(s->duration_ns / SR_NSEC_PER_SEC),
+		    (int64_t)(s->duration_ns % SR_NSEC_PER_SEC),
+		    s->duration_ns));
 	else
-		TRY(sr_buf_printf(b, ",\"duration\":null,\"duration_ns\":null"));
+		TRY(sr_buf_printf(b,
+		    ",\"duration\":null,\"duration_ns\":null"));
 	if (s->have & SR_HAVE_GEOMETRY)
 		TRY(sr_buf_printf(b, ",\"rows\":%u,\"cols\":%u", s->rows,
 		    s->cols));
@@ -399,8 +402,9 @@ sr_session_json(struct sr_buf *b, const struct sr_session *s, int extras)
 	TRY(json_str_or_null(b,
 	    (s->have & SR_HAVE_SIGNAL) ? s->exit_signal : NULL));
 	TRY(sr_buf_printf(b, ",\"state\":\"%s\"",
-	    s->state == SR_STATE_COMPLETE ? "complete" :
-	    s->state == SR_STATE_INCOMPLETE ? "incomplete" : "unknown"));
+	    s->state == SR_STATE_COMPLETE	  ? "complete"
+		: s->state == SR_STATE_INCOMPLETE ? "incomplete"
+						  : "unknown"));
 	TRY(sr_buf_printf(b, ",\"format\":"));
 	TRY(json_str_or_null(b, s->format));
 	TRY(sr_buf_printf(b, ",\"path\":"));

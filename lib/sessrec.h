@@ -46,23 +46,23 @@
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
-#define SR_NSEC_PER_SEC 1000000000LL
+#define SR_NSEC_PER_SEC	 1000000000LL
 #define SR_NSEC_PER_MSEC 1000000LL
 #define SR_NSEC_PER_USEC 1000LL
 
 /* The status ladder.  Positive values are not errors. */
 enum sr_status {
-	SR_OK = 0,	 /* done */
-	SR_EOF = 1,	 /* no more sessions or events */
-	SR_WARN = -1,	 /* usable, but something was odd */
-	SR_FAILED = -2,	 /* this session or member is unusable */
-	SR_FATAL = -3,	 /* the handle is unusable */
+	SR_OK = 0,	/* done */
+	SR_EOF = 1,	/* no more sessions or events */
+	SR_WARN = -1,	/* usable, but something was odd */
+	SR_FAILED = -2, /* this session or member is unusable */
+	SR_FATAL = -3,	/* the handle is unusable */
 };
 
 /* Error categories. */
 enum sr_errcat {
 	SR_E_NONE = 0,
-	SR_E_IO,	  /* errnum holds errno */
+	SR_E_IO, /* errnum holds errno */
 	SR_E_NOMEM,
 	SR_E_FORMAT,	  /* the input breaks its format's grammar */
 	SR_E_LIMIT,	  /* a configured limit was exceeded */
@@ -84,11 +84,11 @@ struct sr_loc {
 };
 
 #define SR_ERROR_PATH_MAX 1024
-#define SR_ERROR_MSG_MAX 512
+#define SR_ERROR_MSG_MAX  512
 struct sr_error {
 	enum sr_errcat cat;
-	int errnum;			 /* errno for SR_E_IO, else 0 */
-	char path[SR_ERROR_PATH_MAX];	 /* container path, or "" */
+	int errnum;		      /* errno for SR_E_IO, else 0 */
+	char path[SR_ERROR_PATH_MAX]; /* container path, or "" */
 	struct sr_loc loc;
 	char msg[SR_ERROR_MSG_MAX];
 };
@@ -284,15 +284,15 @@ struct sr_session {
 	char *field[SR_F__COUNT];
 	char **argv; /* NULL-terminated; NULL when unknown */
 	size_t argc;
-	unsigned have; /* enum sr_have */
+	unsigned have;	     /* enum sr_have */
 	int64_t start_ns;    /* since the epoch */
 	int64_t duration_ns; /* time of the last event, or as recorded */
 	unsigned rows, cols;
 	int exit_status;
 	char exit_signal[32];
 	enum sr_state state;
-	const char *format; /* static: the format's name */
-	char *path;	    /* where it was read: container path + member */
+	const char *format;   /* static: the format's name */
+	char *path;	      /* where it was read: container path + member */
 	struct sr_kv *extras; /* format-specific, in order of appearance */
 	size_t nextras;
 	size_t extras_cap;
@@ -394,7 +394,7 @@ struct sr_event {
 	int64_t t_ns; /* since the session start */
 	const unsigned char *data;
 	size_t len;
-	unsigned flags; /* enum sr_event_flags */
+	unsigned flags;	     /* enum sr_event_flags */
 	unsigned rows, cols; /* SR_EV_RESIZE */
 	struct sr_evloc loc;
 };
@@ -531,7 +531,7 @@ const struct sr_format *sr_format_at(size_t i);
  */
 struct sr_found {
 	const struct sr_format *fmt;
-	char *member;	 /* owned; "" for the container's root directory */
+	char *member;	   /* owned; "" for the container's root directory */
 	char *partners[4]; /* owned, NULL-terminated: other members claimed */
 };
 
@@ -613,9 +613,9 @@ struct sr_entry {
 	size_t source;		    /* index of the source */
 	size_t input;		    /* index of the opened input */
 	const struct sr_format *fmt;
-	char *member;		    /* recording root inside the input */
-	size_t index;		    /* session index inside the recording */
-	int status;		    /* worst status seen while listing */
+	char *member; /* recording root inside the input */
+	size_t index; /* session index inside the recording */
+	int status;   /* worst status seen while listing */
 };
 
 /* Caller frees with sr_catalog_free(). */
@@ -668,8 +668,7 @@ int sr_catalog_resolve(struct sr_catalog *, const char *what, size_t **idx,
  * Opens a reader positioned on an entry's session: next_event() then
  * yields its events.  Caller closes the reader.
  */
-int sr_catalog_open_entry(struct sr_catalog *, size_t i,
-    struct sr_reader **rp, const struct sr_session **sp,
-    struct sr_error *err);
+int sr_catalog_open_entry(struct sr_catalog *, size_t i, struct sr_reader **rp,
+    const struct sr_session **sp, struct sr_error *err);
 
 #endif /* SESSREC_H */

@@ -39,16 +39,16 @@ struct sr_ctx {
  */
 struct sr_reader {
 	struct sr_ctx *ctx;
-	struct sr_input *in;		/* borrowed */
-	char *member;			/* recording root inside in */
-	char *path;			/* display path: input path + member */
+	struct sr_input *in; /* borrowed */
+	char *member;	     /* recording root inside in */
+	char *path;	     /* display path: input path + member */
 	const struct sr_format *fmt;
 	void *state;
-	struct sr_session session;	/* the current session */
-	struct sr_event ev;		/* the event being returned */
+	struct sr_session session; /* the current session */
+	struct sr_event ev;	   /* the event being returned */
 	struct sr_error err;
 	size_t nwarnings;
-	size_t nsessions;		/* sessions returned so far */
+	size_t nsessions; /* sessions returned so far */
 	int in_session;
 	int opened;
 };
@@ -63,8 +63,8 @@ int sr_reader_errorf(struct sr_reader *, int status, enum sr_errcat,
  * Reports a warning through the diagnostics callback, counts it, and
  * returns SR_WARN.
  */
-int sr_reader_warnf(struct sr_reader *, const struct sr_loc *,
-    const char *fmt, ...) SR_PRINTF(3, 4);
+int sr_reader_warnf(struct sr_reader *, const struct sr_loc *, const char *fmt,
+    ...) SR_PRINTF(3, 4);
 /*
  * Opens a member relative to the recording root ("timing" in a sudo
  * session directory; "" or NULL for the root member itself).  On failure
@@ -89,9 +89,9 @@ const struct sr_member *sr_reader_find(const struct sr_reader *,
 struct sr_probe {
 	struct sr_ctx *ctx;
 	struct sr_input *in;
-	const char *member;	/* full member name */
-	struct sr_stream *s;	/* decoded view, opened lazily; may stay NULL */
-	int names_only;		/* first phase: no content */
+	const char *member;  /* full member name */
+	struct sr_stream *s; /* decoded view, opened lazily; may stay NULL */
+	int names_only;	     /* first phase: no content */
 	int open_failed;
 };
 
@@ -99,8 +99,7 @@ struct sr_probe {
  * Up to n bytes from the start of the member; *avail set.  NULL when the
  * member cannot be read or in the names-only phase.
  */
-const unsigned char *sr_probe_peek(struct sr_probe *, size_t n,
-    size_t *avail);
+const unsigned char *sr_probe_peek(struct sr_probe *, size_t n, size_t *avail);
 uint64_t sr_probe_limit(const struct sr_probe *, enum sr_limit);
 /* Base name of the member (borrowed, points into member). */
 const char *sr_probe_basename(const struct sr_probe *);
@@ -120,9 +119,9 @@ const struct sr_member *sr_probe_sibling(const struct sr_probe *,
  * by setting claim_dir.  Without a claim hook the root is the member.
  */
 struct sr_claim {
-	char *root;		/* owned */
-	char *partners[4];	/* owned, NULL-terminated */
-	int claim_dir;		/* every member under root/ belongs to it */
+	char *root;	   /* owned */
+	char *partners[4]; /* owned, NULL-terminated */
+	int claim_dir;	   /* every member under root/ belongs to it */
 };
 
 enum sr_format_caps {

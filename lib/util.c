@@ -109,7 +109,7 @@ sr_parse_i64(const char *s, size_t len, int64_t *out)
 		len--;
 	}
 	if (sr_parse_u64(s, len, neg ? (uint64_t)INT64_MAX + 1 : INT64_MAX,
-	    &v) != 0)
+		&v) != 0)
 		return (-1);
 	if (neg)
 		*out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;

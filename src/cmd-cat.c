@@ -53,8 +53,7 @@ print_line(void *arg, const char *line, size_t len, int64_t t_ns)
 
 /* Prints one session; returns an exit status. */
 static int
-cat_one(struct sr_catalog *cat, size_t idx, struct sr_textview *tv,
-    int input)
+cat_one(struct sr_catalog *cat, size_t idx, struct sr_textview *tv, int input)
 {
 	struct sr_reader *r;
 	const struct sr_session *s;
@@ -65,9 +64,9 @@ cat_one(struct sr_catalog *cat, size_t idx, struct sr_textview *tv,
 	sr_error_clear(&err);
 	if ((st = sr_catalog_open_entry(cat, idx, &r, &s, &err)) != SR_OK) {
 		sr_warn_error("cannot read", &err);
-		return (st == SR_FATAL && err.cat == SR_E_NOMEM ?
-			SR_EXIT_INTERNAL :
-			SR_EXIT_UNREADABLE);
+		return (st == SR_FATAL && err.cat == SR_E_NOMEM
+			? SR_EXIT_INTERNAL
+			: SR_EXIT_UNREADABLE);
 	}
 	sr_textview_reset(tv);
 	while ((st = sr_reader_next_event(r, &ev)) == SR_OK || st == SR_WARN) {

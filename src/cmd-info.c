@@ -56,8 +56,7 @@ field_line(const char *key, const char *v)
 }
 
 static void
-print_text(const struct sr_session *s, const struct counts *c,
-    size_t warnings)
+print_text(const struct sr_session *s, const struct counts *c, size_t warnings)
 {
 	char tmp[64];
 	size_t i;
@@ -76,12 +75,14 @@ print_text(const struct sr_session *s, const struct counts *c,
 		putchar('\n');
 	} else
 		field_line("argv", NULL);
-	field_line("start", (s->have & SR_HAVE_START) ?
-		sr_time_format_iso(s->start_ns, tmp, sizeof(tmp)) :
-		NULL);
-	field_line("duration", (s->have & SR_HAVE_DURATION) ?
-		sr_time_format_offset(s->duration_ns, tmp, sizeof(tmp)) :
-		NULL);
+	field_line("start",
+	    (s->have & SR_HAVE_START)
+		? sr_time_format_iso(s->start_ns, tmp, sizeof(tmp))
+		: NULL);
+	field_line("duration",
+	    (s->have & SR_HAVE_DURATION)
+		? sr_time_format_offset(s->duration_ns, tmp, sizeof(tmp))
+		: NULL);
 	if (s->have & SR_HAVE_GEOMETRY)
 		printf("%-12s %ux%u\n", "geometry", s->cols, s->rows);
 	else
@@ -90,11 +91,12 @@ print_text(const struct sr_session *s, const struct counts *c,
 		printf("%-12s %d\n", "exit_status", s->exit_status);
 	else
 		field_line("exit_status", NULL);
-	field_line("exit_signal", (s->have & SR_HAVE_SIGNAL) ?
-		s->exit_signal : NULL);
-	field_line("state", s->state == SR_STATE_COMPLETE ? "complete" :
-		s->state == SR_STATE_INCOMPLETE ? "incomplete" :
-						   "unknown");
+	field_line("exit_signal",
+	    (s->have & SR_HAVE_SIGNAL) ? s->exit_signal : NULL);
+	field_line("state",
+	    s->state == SR_STATE_COMPLETE	  ? "complete"
+		: s->state == SR_STATE_INCOMPLETE ? "incomplete"
+						  : "unknown");
 	field_line("format", s->format);
 	field_line("path", s->path);
 	for (i = 0; i < s->nextras; i++) {
@@ -125,14 +127,12 @@ print_text(const struct sr_session *s, const struct counts *c,
 		    sr_time_format_offset(c->resize[i].t_ns, tmp, sizeof(tmp)),
 		    c->resize[i].cols, c->resize[i].rows);
 	if (c->lost_resizes)
-		printf("%-12s %zu more not shown\n", "resize",
-		    c->lost_resizes);
+		printf("%-12s %zu more not shown\n", "resize", c->lost_resizes);
 	printf("%-12s %zu\n", "warnings", warnings);
 }
 
 static void
-print_json(const struct sr_session *s, const struct counts *c,
-    size_t warnings)
+print_json(const struct sr_session *s, const struct counts *c, size_t warnings)
 {
 	struct sr_buf b;
 	size_t i;
@@ -251,8 +251,8 @@ const struct sr_cmd sr_cmd_info = {
 	.summary = "show every metadata field and event counts of a session",
 	.usage = "sessrec info [-q] [--json] [--source PATH] [--config FILE] "
 		 "[--limit NAME=VALUE] ID|PATH ...",
-	.help = "  --json              print one JSON object per session\n"
-	    SR_SOURCE_HELP,
+	.help = "  --json              print one JSON object per "
+		"session\n" SR_SOURCE_HELP,
 	.optstring = "hq",
 	.longopts = info_longopts,
 	.min_args = 1,

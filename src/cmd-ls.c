@@ -32,8 +32,17 @@
 #include "cmd.h"
 #include "out.h"
 
-enum { COL_ID, COL_START, COL_DUR, COL_ACTOR, COL_TARGET, COL_HOST, COL_FMT,
-	COL_PATH, NCOLS };
+enum {
+	COL_ID,
+	COL_START,
+	COL_DUR,
+	COL_ACTOR,
+	COL_TARGET,
+	COL_HOST,
+	COL_FMT,
+	COL_PATH,
+	NCOLS
+};
 
 static const char *const col_names[NCOLS] = { "ID", "START", "DURATION",
 	"ACTOR", "TARGET", "HOST", "FORMAT", "PATH" };
@@ -220,10 +229,11 @@ static const struct option ls_longopts[] = {
 const struct sr_cmd sr_cmd_ls = {
 	.name = "ls",
 	.summary = "list recorded sessions",
-	.usage = "sessrec ls [-lq] [--actor PATTERN] [--target PATTERN] "
-		 "[--host PATTERN] [--since TIME] [--until TIME] "
-		 "[--ticket PATTERN] [--format NAME] [--json] "
-		 "[--source PATH] [--config FILE] [--limit NAME=VALUE] [PATH ...]",
+	.usage =
+	    "sessrec ls [-lq] [--actor PATTERN] [--target PATTERN] "
+	    "[--host PATTERN] [--since TIME] [--until TIME] "
+	    "[--ticket PATTERN] [--format NAME] [--json] "
+	    "[--source PATH] [--config FILE] [--limit NAME=VALUE] [PATH ...]",
 	.help = "  --actor PATTERN     only sessions whose actor matches the "
 		"shell glob\n"
 		"  --target PATTERN    only sessions whose target matches\n"
@@ -240,7 +250,8 @@ const struct sr_cmd sr_cmd_ls = {
 		"                      asciicast, script, ttyrec)\n"
 		"  --json              print one JSON object per session "
 		"(NDJSON)\n"
-		"  -l, --long          add the path of each session\n" SR_SOURCE_HELP,
+		"  -l, --long          add the path of each "
+		"session\n" SR_SOURCE_HELP,
 	.optstring = "hlq",
 	.longopts = ls_longopts,
 	.min_args = 0,

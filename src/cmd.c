@@ -86,8 +86,7 @@ sr_args_catalog(struct sr_args *a)
 	}
 	if (!have_source &&
 	    sr_catalog_add_defaults(cat, config, flags, &err) < SR_WARN)
-		sr_errx(SR_EXIT_INTERNAL, "cannot set up sources: %s",
-		    err.msg);
+		sr_errx(SR_EXIT_INTERNAL, "cannot set up sources: %s", err.msg);
 	return (cat);
 }
 

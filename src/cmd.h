@@ -70,14 +70,16 @@ enum {
 };
 
 /* Options every reading command takes, for a command's longopts. */
-#define SR_SOURCE_LONGOPTS                                              \
-	{ "source", required_argument, NULL, OPT_SOURCE },              \
-	    { "limit", required_argument, NULL, OPT_LIMIT },            \
-	    { "config", required_argument, NULL, OPT_CONFIG },          \
-	    { "quiet", no_argument, NULL, 'q' },                        \
-	    { "help", no_argument, NULL, 'h' }
-#define SR_SOURCE_HELP                                                  \
-	"  --source PATH       read sessions from PATH (file, directory or\n" \
+/* clang-format off */
+#define SR_SOURCE_LONGOPTS						\
+	{ "source", required_argument, NULL, OPT_SOURCE },		\
+	{ "limit", required_argument, NULL, OPT_LIMIT },		\
+	{ "config", required_argument, NULL, OPT_CONFIG },		\
+	{ "quiet", no_argument, NULL, 'q' },				\
+	{ "help", no_argument, NULL, 'h' }
+/* clang-format on */
+#define SR_SOURCE_HELP                                                         \
+	"  --source PATH       read sessions from PATH (file, directory or\n"  \
 	"                      archive; repeatable) instead of the\n"          \
 	"                      configured sources\n"                           \
 	"  --config FILE       configuration file (default\n"                  \
@@ -97,7 +99,7 @@ struct sr_opt {
 /* What the dispatcher hands to a command. */
 struct sr_args {
 	const struct sr_cmd *cmd;
-	int argc;	/* operands after the options */
+	int argc; /* operands after the options */
 	char **argv;
 	struct sr_opt opts[SR_ARGS_MAXOPTS];
 	size_t nopts;
@@ -132,8 +134,8 @@ struct sr_catalog *sr_args_catalog(struct sr_args *);
  * caller.  When there is none, prints why, raises *rc to the exit status
  * that applies (3 unreadable, 4 no such session) and returns NULL.
  */
-size_t *sr_args_resolve(struct sr_args *, struct sr_catalog *,
-    const char *what, size_t *n, int *rc);
+size_t *sr_args_resolve(struct sr_args *, struct sr_catalog *, const char *what,
+    size_t *n, int *rc);
 /* Prints the usage line to stderr and exits 2. */
 void sr_usage(const struct sr_cmd *) __attribute__((noreturn));
 

@@ -57,7 +57,8 @@ main_usage(FILE *f)
 {
 	size_t i;
 
-	fputs("usage: sessrec [-hV] command [options] [args]\n\ncommands:\n", f);
+	fputs("usage: sessrec [-hV] command [options] [args]\n\ncommands:\n",
+	    f);
 	for (i = 0; i < nitems(commands); i++)
 		if (!(commands[i]->flags & SR_CMD_HIDDEN))
 			fprintf(f, "  %-8s  %s\n", commands[i]->name,
@@ -137,7 +138,8 @@ run(const struct sr_cmd *c, int argc, char **argv)
 		}
 		if (ch == ':') {
 			if (optopt != 0 && optopt < 256)
-				sr_warnx("option '-%c' needs an argument", optopt);
+				sr_warnx("option '-%c' needs an argument",
+				    optopt);
 			else
 				sr_warnx("option '%s' needs an argument",
 				    argv[optind - 1]);

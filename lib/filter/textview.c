@@ -69,8 +69,11 @@
  * "\e[65535b" cannot turn into megabytes of output.
  *
  * Speed: in the ground state runs of printable ASCII are found eight
- * bytes at a time and copied as a block; the state machine runs only for
- * control bytes, escape sequences and non-ASCII text.
+ * bytes at a time and copied as a block, and a line holding only ASCII is
+ * emitted by a plain narrowing copy; both copies are written so that
+ * compilers vectorize them.  The state machine runs only for control
+ * bytes, escape sequences and non-ASCII text.  About 950 MB/s on
+ * "ls -laR --color=always" output, 150 MB/s on dense non-ASCII text.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -350,6 +350,6 @@ sr_probe_container(struct sr_input *in, int want_unknown,
 nomem:
 	free(claimed);
 	sr_found_free_all(found, nfound);
-	return (sr_error_set(err, SR_FATAL, SR_E_NOMEM, sr_input_path(in),
-	    NULL, "out of memory"));
+	return (sr_error_set(err, SR_FATAL, SR_E_NOMEM, sr_input_path(in), NULL,
+	    "out of memory"));
 }

@@ -87,7 +87,8 @@ main(int argc, char **argv)
 					continue;
 				(void)snprintf(path, sizeof(path), "%s/%s",
 				    argv[i], de->d_name);
-				if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+				if (stat(path, &st) == 0 &&
+				    S_ISREG(st.st_mode)) {
 					rc |= run_file(path);
 					n++;
 				}

@@ -166,8 +166,8 @@ test_prefix_and_ambiguity(void **state)
 		assert_int_equal(sr_catalog_resolve(c, p, &idx, &n, &err),
 		    SR_OK);
 		assert_int_equal(n, 1);
-		assert_string_equal(
-		    sr_catalog_entry(c, idx[0])->session->field[SR_F_SESSION_ID],
+		assert_string_equal(sr_catalog_entry(c, idx[0])
+					->session->field[SR_F_SESSION_ID],
 		    "000003");
 		free(idx);
 	}
@@ -233,7 +233,8 @@ test_sort(void **state)
 	n = sr_catalog_nentries(c);
 	assert_true(n > 20);
 	for (i = 1; i < n; i++) {
-		const struct sr_session *p = sr_catalog_entry(c, i - 1)->session;
+		const struct sr_session *p =
+		    sr_catalog_entry(c, i - 1)->session;
 		const struct sr_session *q = sr_catalog_entry(c, i)->session;
 
 		if ((p->have & SR_HAVE_START) && (q->have & SR_HAVE_START) &&
