@@ -75,8 +75,8 @@ sr_buf_reserve(struct sr_buf *b, size_t extra)
 	ncap = b->cap ? b->cap : 64;
 	while (ncap < want)
 		ncap = ncap > SIZE_MAX / 2 ? want : ncap * 2;
-	/* The NUL needs one byte past max. */
-	if (ncap > b->max + 1)
+	/* The NUL needs one byte past max (and max + 1 must not wrap). */
+	if (b->max < SIZE_MAX && ncap > b->max + 1)
 		ncap = b->max + 1;
 	if (b->cap == 0) {
 		if ((p = malloc(ncap)) == NULL)

@@ -173,18 +173,23 @@ sr_session_set_path(struct sr_session *s, const char *path)
 }
 
 int
-sr_session_set_argv(struct sr_session *s, const char *const *argv, size_t argc)
+sr_session_set_argv(struct sr_session *s, const char *const *argv,
+    size_t argc)
 {
+	size_t i, oldbytes = 0, total = 0;
 	char **v;
-	size_t i, total = 0;
 
+	/*
+	 * Build the copy first: argv may be the session's own, and a
+	 * failure must leave the old one in place.
+	 */
 	for (i = 0; i < argc; i++)
-		total += strlen(argv[i]) + 1 + sizeof(char *);
-	if (s->argv != NULL)
-		for (i = 0; i < s->argc; i++)
-			unaccount(s, s->argv[i]);
-	free_argv(s);
-	if (account(s, total) != 0)
+		total += strlen(argv[i]) + 1;
+	for (i = 0; s->argv != NULL && i < s->argc; i++)
+		oldbytes += strlen(s->argv[i]) + 1;
+	if (s->meta_max != 0 &&
+	    (total > s->meta_max || s->meta_bytes - oldbytes >
+		    s->meta_max - total))
 		return (SR_FAILED);
 	if ((v = calloc(argc + 1, sizeof(*v))) == NULL)
 		return (SR_FATAL);
@@ -196,10 +201,8 @@ sr_session_set_argv(struct sr_session *s, const char *const *argv, size_t argc)
 			return (SR_FATAL);
 		}
 	}
-	/* argv strings were accounted as a whole; keep the total. */
-	s->meta_bytes -= total;
-	for (i = 0; i < argc; i++)
-		(void)account(s, strlen(v[i]) + 1);
+	free_argv(s);
+	s->meta_bytes = s->meta_bytes - oldbytes + total;
 	s->argv = v;
 	s->argc = argc;
 	return (SR_OK);
@@ -222,8 +225,12 @@ sr_session_add_extra(struct sr_session *s, const char *key, const char *value,
 				    strlen(s->extras[i].value) + 1);
 				return (SR_FAILED);
 			}
-			if ((v = sr_strndup(value, vlen)) == NULL)
+			if ((v = sr_strndup(value, vlen)) == NULL) {
+				s->meta_bytes -= vlen + 1;
+				(void)account(s,
+				    strlen(s->extras[i].value) + 1);
 				return (SR_FATAL);
+			}
 			free(s->extras[i].value);
 			s->extras[i].value = v;
 			return (SR_OK);

@@ -594,7 +594,10 @@ typedef int (*sr_textview_line_fn)(void *arg, const char *line, size_t len,
 struct sr_textview *sr_textview_new(size_t max_line, sr_textview_line_fn,
     void *arg);
 void sr_textview_free(struct sr_textview *);
-/* Feeds output bytes; returns the first non-zero callback result, or 0. */
+/*
+ * Feeds output bytes; returns the first non-zero callback result,
+ * SR_FATAL when out of memory, or 0.
+ */
 int sr_textview_feed(struct sr_textview *, const unsigned char *, size_t,
     int64_t t_ns);
 /* Ends the current line if it holds anything (session end). */
