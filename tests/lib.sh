@@ -34,6 +34,31 @@ if [ ! -d "${SESSREC_SOURCES:-/nonexistent}" ]; then
 fi
 export SESSREC_SOURCES
 
+# Copies samples/ to $TMP/samples and gives the sudo trees the modes sudo
+# wrote (samples/sudo-io/MODES.txt): version control and "make dist" do
+# not keep them, and a sudo session is complete when its timing file has
+# no write bits.  Prints the copy's path.
+samples_with_modes() {
+	if [ ! -d "$TMP/samples" ]; then
+		cp -R "$SR_SAMPLES" "$TMP/samples"
+		chmod -R u+w "$TMP/samples"
+		awk '!/^#/ && NF >= 3 {
+			m = substr($1, 2); v = 0
+			for (i = 1; i <= 9; i++)
+				if (substr(m, i, 1) != "-")
+					v += 2 ^ (9 - i)
+			printf "%o %s\n", v, $3
+		}' "$SR_SAMPLES/sudo-io/MODES.txt" |
+		while read -r mode path; do
+			[ -e "$TMP/samples/sudo-io/$path" ] &&
+			    chmod "$mode" "$TMP/samples/sudo-io/$path"
+		done
+		# Directories must stay searchable for the tests themselves.
+		find "$TMP/samples" -type d -exec chmod u+rwx {} +
+	fi
+	echo "$TMP/samples"
+}
+
 skip() {
 	echo "SKIP: $*"
 	exit 77

@@ -56,8 +56,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "compat.h"
 #include "sr-private.h"
 
@@ -110,6 +108,7 @@ struct sudo_data {
 
 struct sudo_state {
 	char *dir;	   /* session directory in the input, "" for the top */
+	size_t dirlen;
 	char *timing_name; /* full member name of timing, for locations */
 	struct sr_stream *timing;
 	struct sudo_data data[SUDO_NSTREAMS];
@@ -207,36 +206,60 @@ sudo_claim(struct sr_probe *p, struct sr_claim *c)
 	return (SR_OK);
 }
 
+/*
+ * Full member name of a file of the session directory, in buf (at least
+ * SUDO_NAME_MAX bytes); NULL when too long.  Built by copying, since
+ * this runs several times per session while a tree is listed.
+ */
+#define SUDO_NAME_MAX (4096 + 16)
+
+static const char *
+file_name(const struct sudo_state *st, const char *file, char *buf)
+{
+	size_t dl = st->dirlen, fl = strlen(file);
+
+	if (dl + fl + 2 > SUDO_NAME_MAX)
+		return (NULL);
+	if (dl > 0) {
+		memcpy(buf, st->dir, dl);
+		buf[dl++] = '/';
+	}
+	memcpy(buf + dl, file, fl + 1);
+	return (buf);
+}
+
 /* Full member name of a file of the session directory; caller frees. */
 static char *
 member_name(const struct sudo_state *st, const char *file)
 {
-	size_t dl = strlen(st->dir), fl = strlen(file);
-	char *p;
+	char buf[SUDO_NAME_MAX];
 
-	if ((p = malloc(dl + fl + 2)) == NULL)
+	if (file_name(st, file, buf) == NULL)
 		return (NULL);
-	if (dl > 0) {
-		memcpy(p, st->dir, dl);
-		p[dl++] = '/';
-	}
-	memcpy(p + dl, file, fl + 1);
-	return (p);
+	return (sr_strdup(buf));
 }
 
+/* Whether the session has the file (no system call). */
+static int
+has_member(const struct sr_reader *r, const struct sudo_state *st,
+    const char *file)
+{
+	char buf[SUDO_NAME_MAX];
+
+	return (file_name(st, file, buf) != NULL &&
+	    sr_input_find(r->in, buf) != NULL);
+}
+
+/* The file's entry with its mode (a stat when the walk did not). */
 static const struct sr_member *
 find_file(const struct sr_reader *r, const struct sudo_state *st,
     const char *file)
 {
-	const struct sr_member *m;
-	char *name;
+	char buf[SUDO_NAME_MAX];
 
-	if ((name = member_name(st, file)) == NULL)
+	if (file_name(st, file, buf) == NULL)
 		return (NULL);
-	/* Stat it: the mode of timing tells whether sudo finished. */
-	m = sr_input_stat(r->in, name);
-	free(name);
-	return (m);
+	return (sr_input_stat(r->in, buf));
 }
 
 /* Opens a file of the session; the reader's error is set on failure. */
@@ -244,15 +267,14 @@ static int
 open_file(struct sr_reader *r, struct sudo_state *st, const char *file,
     struct sr_stream **sp)
 {
-	char *name;
+	char buf[SUDO_NAME_MAX];
 	int s;
 
 	*sp = NULL;
-	if ((name = member_name(st, file)) == NULL)
-		return (sr_reader_errorf(r, SR_FATAL, SR_E_NOMEM, NULL,
-		    "out of memory"));
-	s = sr_stream_open(r->in, name, 0, sp, &r->err);
-	free(name);
+	if (file_name(st, file, buf) == NULL)
+		return (sr_reader_errorf(r, SR_FAILED, SR_E_LIMIT, NULL,
+		    "member name too long"));
+	s = sr_stream_open(r->in, buf, 0, sp, &r->err);
 	if (s != SR_OK)
 		*sp = NULL;
 	return (s);
@@ -261,13 +283,11 @@ open_file(struct sr_reader *r, struct sudo_state *st, const char *file,
 static void
 file_loc(const struct sudo_state *st, const char *file, struct sr_loc *loc)
 {
-	char *name;
+	char buf[SUDO_NAME_MAX];
 
 	sr_loc_clear(loc);
-	if ((name = member_name(st, file)) != NULL) {
-		sr_loc_set_member(loc, name);
-		free(name);
-	}
+	if (file_name(st, file, buf) != NULL)
+		sr_loc_set_member(loc, buf);
 }
 
 static void
@@ -295,6 +315,8 @@ sudo_open(struct sr_reader *r)
 		st->dir = sr_strndup(r->member, sr_dirlen(r->member));
 	else
 		st->dir = sr_strdup(r->member);
+	if (st->dir != NULL)
+		st->dirlen = strlen(st->dir);
 	if (st->dir == NULL ||
 	    (st->timing_name = member_name(st, "timing")) == NULL)
 		return (sr_reader_errorf(r, SR_FATAL, SR_E_NOMEM, NULL,
@@ -576,12 +598,9 @@ slurp(struct sr_reader *r, struct sudo_state *st, const char *file,
 }
 
 /*
- * log.json may hold raw bytes that are not UTF-8 (sudo copies bytes >=
- * 0x80 unvalidated), which jansson rejects.  Each such byte is mapped to
- * a code point of Supplementary Private Use Area-B, U+10FE00 + byte, and
- * mapped back after parsing, so that the session keeps the bytes sudo
- * recorded (as the legacy log does).  The validity rules are jansson's:
- * no overlong forms, no surrogates, nothing above U+10FFFF.
+ * Length of the valid UTF-8 sequence at s (1..4), 0 when invalid: no
+ * overlong forms, no surrogates, nothing above U+10FFFF.  Event data is
+ * flagged binary when it is not text.
  */
 static size_t
 utf8_len(const unsigned char *s, size_t len)
@@ -615,306 +634,526 @@ utf8_len(const unsigned char *s, size_t len)
 	return (need + 1);
 }
 
-/* Returns the number of bytes replaced, or -1 when out of memory/limit. */
-static long
-utf8_sanitize(const struct sr_buf *in, struct sr_buf *out)
-{
-	const unsigned char *s = (const unsigned char *)in->data;
-	size_t i = 0, n, run;
-	long nbad = 0;
+/*
+ * log.json.  sudo writes one object whose members are strings, integers,
+ * booleans, arrays of strings and {seconds, nanoseconds} objects, and
+ * sudo_logsrvd appends members of its own.  A general JSON library spent
+ * most of the time of listing a sudo tree on building and freeing a tree
+ * of this small file, so it is read by the strict, bounded parser below:
+ *
+ *  - RFC 8259 grammar, any key order and white space, except that bytes
+ *    >= 0x80 are taken as they are: sudo copies argument and environment
+ *    bytes unvalidated (0xFF in runargv is real), and the legacy log
+ *    keeps them too.  \u0000 decodes to a NUL byte, which ends a field.
+ *  - Bounded: nesting depth (JSON_DEPTH_MAX), every string and number
+ *    (decoded length at most the meta limit), the file (the line limit).
+ *  - A document is checked whole first, so that a broken log.json leaves
+ *    no half-filled session when the legacy log takes over; the second
+ *    pass fills the session and decodes only the strings it keeps.
+ *    Strings without escapes are used where they lie, so the usual
+ *    log.json costs no allocation beyond the session's own copies.
+ *  - Duplicate keys: the last one wins.
+ */
+#define JSON_DEPTH_MAX 16
 
-	while (i < in->len) {
-		for (run = i; run < in->len && s[run] < 0x80; run++)
-			;
-		if (run > i && sr_buf_append(out, s + i, run - i) != 0)
-			return (-1);
-		if ((i = run) >= in->len)
-			break;
-		if ((n = utf8_len(s + i, in->len - i)) > 0) {
-			if (sr_buf_append(out, s + i, n) != 0)
-				return (-1);
-			i += n;
-			continue;
-		}
-		{
-			unsigned char m[4];
-
-			m[0] = 0xf4;
-			m[1] = 0x8f;
-			m[2] = (unsigned char)(0xba | (s[i] >> 6 & 1));
-			m[3] = (unsigned char)(0x80 | (s[i] & 0x3f));
-			if (sr_buf_append(out, m, 4) != 0)
-				return (-1);
-		}
-		nbad++;
-		i++;
-	}
-	return (nbad);
-}
-
-/* Undoes utf8_sanitize in place; returns the new length. */
-static size_t
-utf8_unmap(char *p, size_t len)
-{
-	unsigned char *s = (unsigned char *)p;
-	size_t i, o = 0;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] == 0xf4 && i + 3 < len && s[i + 1] == 0x8f &&
-		    (s[i + 2] & 0xfe) == 0xba && (s[i + 3] & 0xc0) == 0x80) {
-			s[o++] = (unsigned char)(0x80 | (s[i + 2] & 1) << 6 |
-			    (s[i + 3] & 0x3f));
-			i += 3;
-		} else
-			s[o++] = s[i];
-	}
-	s[o] = '\0';
-	return (o);
-}
-
-/* Context for reading log.json values. */
-struct jctx {
-	struct sr_reader *r;
-	int mapped; /* the sanitizer replaced bytes */
-	struct sr_loc loc;
+struct jp {
+	const unsigned char *base; /* the document */
+	const unsigned char *p;	   /* the next byte */
+	const unsigned char *end;
+	size_t maxstr; /* longest string or number, decoded */
+	const char *why;
+	size_t at; /* offset of the error */
+	char whybuf[64];
 };
 
-/* A heap copy of a JSON string with mapped bytes restored; free(). */
-static char *
-jstr(const struct jctx *j, const json_t *v, size_t *lenp)
-{
-	size_t len = json_string_length(v);
-	char *p;
+/* A string value: raw bytes between the quotes, and whether it escapes. */
+struct jstr {
+	const unsigned char *raw;
+	size_t rawlen;
+	size_t len; /* decoded length */
+	int esc;
+};
 
-	if ((p = sr_strndup(json_string_value(v), len)) == NULL)
+static int
+jp_fail(struct jp *j, const unsigned char *at, const char *why)
+{
+	if (j->why == NULL) {
+		j->why = why;
+		j->at = (size_t)(at - j->base);
+	}
+	return (-1);
+}
+
+static int
+jp_end(struct jp *j)
+{
+	return (jp_fail(j, j->end, "unexpected end of data"));
+}
+
+static void
+jp_ws(struct jp *j)
+{
+	const unsigned char *p = j->p;
+
+	while (p < j->end &&
+	    (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
+		p++;
+	j->p = p;
+}
+
+static int
+hexval(unsigned c)
+{
+	if (c >= '0' && c <= '9')
+		return ((int)(c - '0'));
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return ((int)(c - 'a' + 10));
+	return (-1);
+}
+
+/* The four hex digits at p (p + 4 <= end), or -1. */
+static long
+hex4(const unsigned char *p)
+{
+	int a = hexval(p[0]), b = hexval(p[1]), c = hexval(p[2]),
+	    d = hexval(p[3]);
+
+	if ((a | b | c | d) < 0)
+		return (-1);
+	return ((long)a << 12 | (long)b << 8 | (long)c << 4 | (long)d);
+}
+
+/* Bytes UTF-8 needs for cp. */
+static size_t
+cp_len(unsigned long cp)
+{
+	return (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4);
+}
+
+/*
+ * Scans the string at j->p (a '"'), checking escapes and the length;
+ * j->p ends after the closing quote.  0 or -1 with the error set.
+ */
+static int
+jp_string(struct jp *j, struct jstr *out)
+{
+	const unsigned char *q = j->p, *p = q + 1, *end = j->end, *run;
+	size_t len = 0;
+	unsigned long cp, lo;
+	long h;
+
+	out->esc = 0;
+	for (;;) {
+		/* The common case: a run of plain bytes. */
+		for (run = p; p < end && *p != '"' && *p != '\\' && *p >= 0x20;
+		     p++)
+			;
+		len += (size_t)(p - run);
+		if (p == end)
+			return (jp_end(j));
+		if (*p == '"')
+			break;
+		if (*p < 0x20)
+			return (jp_fail(j, p, "control character in string"));
+		/* A backslash. */
+		out->esc = 1;
+		if (p + 1 == end)
+			return (jp_end(j));
+		switch (p[1]) {
+		case '"':
+		case '\\':
+		case '/':
+		case 'b':
+		case 'f':
+		case 'n':
+		case 'r':
+		case 't':
+			len++;
+			p += 2;
+			break;
+		case 'u':
+			if (end - p < 6)
+				return (jp_end(j));
+			if ((h = hex4(p + 2)) < 0)
+				return (jp_fail(j, p, "invalid \\u escape"));
+			cp = (unsigned long)h;
+			if (cp >= 0xdc00 && cp <= 0xdfff)
+				return (jp_fail(j, p, "lone low surrogate"));
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				if (end - p < 12)
+					return (end - p >= 8 && (p[6] != '\\' ||
+								    p[7] != 'u')
+						? jp_fail(j, p,
+						      "lone high surrogate")
+						: jp_end(j));
+				if (p[6] != '\\' || p[7] != 'u' ||
+				    (h = hex4(p + 8)) < 0 || h < 0xdc00 ||
+				    h > 0xdfff)
+					return (jp_fail(j, p,
+					    "lone high surrogate"));
+				lo = (unsigned long)h;
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				p += 6;
+			}
+			len += cp_len(cp);
+			p += 6;
+			break;
+		default:
+			return (jp_fail(j, p, "invalid escape"));
+		}
+	}
+	if (len > j->maxstr)
+		return (jp_fail(j, q, "string too long"));
+	out->raw = q + 1;
+	out->rawlen = (size_t)(p - (q + 1));
+	out->len = len;
+	j->p = p + 1;
+	return (0);
+}
+
+/* Decodes a checked string into out (room for s->len bytes). */
+static void
+jstr_decode(const struct jstr *s, char *out)
+{
+	const unsigned char *p = s->raw, *end = s->raw + s->rawlen;
+	unsigned char *o = (unsigned char *)out;
+	unsigned long cp;
+
+	while (p < end) {
+		if (*p != '\\') {
+			*o++ = *p++;
+			continue;
+		}
+		switch (p[1]) {
+		case 'b':
+			*o++ = '\b';
+			break;
+		case 'f':
+			*o++ = '\f';
+			break;
+		case 'n':
+			*o++ = '\n';
+			break;
+		case 'r':
+			*o++ = '\r';
+			break;
+		case 't':
+			*o++ = '\t';
+			break;
+		case 'u':
+			cp = (unsigned long)hex4(p + 2);
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				    ((unsigned long)hex4(p + 8) - 0xdc00);
+				p += 6;
+			}
+			if (cp < 0x80)
+				*o++ = (unsigned char)cp;
+			else if (cp < 0x800) {
+				*o++ = (unsigned char)(0xc0 | cp >> 6);
+				*o++ = (unsigned char)(0x80 | (cp & 0x3f));
+			} else if (cp < 0x10000) {
+				*o++ = (unsigned char)(0xe0 | cp >> 12);
+				*o++ =
+				    (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+				*o++ = (unsigned char)(0x80 | (cp & 0x3f));
+			} else {
+				*o++ = (unsigned char)(0xf0 | cp >> 18);
+				*o++ =
+				    (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+				*o++ =
+				    (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+				*o++ = (unsigned char)(0x80 | (cp & 0x3f));
+			}
+			p += 6;
+			continue;
+		default: /* '"', '\\', '/' */
+			*o++ = p[1];
+			break;
+		}
+		p += 2;
+	}
+}
+
+/*
+ * The decoded bytes of a string: in place when it has no escapes, else
+ * decoded into b (replacing what b held).  NULL when out of memory.
+ */
+static const char *
+jstr_get(const struct jstr *s, struct sr_buf *b)
+{
+	if (!s->esc)
+		return ((const char *)s->raw);
+	sr_buf_reset(b);
+	if (sr_buf_reserve(b, s->len) != SR_E_NONE)
 		return (NULL);
-	if (j->mapped)
-		len = utf8_unmap(p, len);
-	if (lenp != NULL)
-		*lenp = len;
-	return (p);
+	jstr_decode(s, b->data);
+	b->len = s->len;
+	b->data[b->len] = '\0';
+	return (b->data);
+}
+
+/*
+ * A number at j->p: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?.
+ * *isint is set when it fits an int64 and has no fraction or exponent.
+ */
+static int
+jp_number(struct jp *j, int *isint, int64_t *val)
+{
+	const unsigned char *s = j->p, *p = s, *end = j->end;
+	uint64_t v = 0, lim;
+	int neg = 0, ok = 1;
+
+	if (p < end && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	if (p == end)
+		return (jp_end(j));
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9') {
+		for (; p < end && *p >= '0' && *p <= '9'; p++) {
+			if (v > (lim - (uint64_t)(*p - '0')) / 10)
+				ok = 0;
+			else
+				v = v * 10 + (uint64_t)(*p - '0');
+		}
+	} else
+		return (jp_fail(j, p, "invalid number"));
+	if (p < end && *p == '.') {
+		ok = 0;
+		if (++p == end)
+			return (jp_end(j));
+		if (*p < '0' || *p > '9')
+			return (jp_fail(j, p, "invalid number"));
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		ok = 0;
+		if (++p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p == end)
+			return (jp_end(j));
+		if (*p < '0' || *p > '9')
+			return (jp_fail(j, p, "invalid number"));
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if ((size_t)(p - s) > j->maxstr)
+		return (jp_fail(j, s, "number too long"));
+	*isint = ok;
+	if (ok)
+		*val = neg ? (int64_t)(0 - v) : (int64_t)v;
+	j->p = p;
+	return (0);
 }
 
 static int
-set_jfield(struct jctx *j, enum sr_field f, const json_t *v, const char *key)
+jp_literal(struct jp *j, const char *word, size_t len)
 {
-	size_t len;
-	char *s;
-	int e;
+	size_t i;
 
-	if (!json_is_string(v))
-		return (
-		    sr_reader_warnf(j->r, &j->loc, "%s is not a string", key));
-	if ((s = jstr(j, v, &len)) == NULL)
-		return (sr_reader_errorf(j->r, SR_FATAL, SR_E_NOMEM, NULL,
-		    "out of memory"));
-	e = set_field(j->r, f, s, len);
-	free(s);
-	return (e);
+	for (i = 0; i < len; i++) {
+		if (j->p + i == j->end)
+			return (jp_end(j));
+		if (j->p[i] != (unsigned char)word[i])
+			return (jp_fail(j, j->p, "invalid literal"));
+	}
+	j->p += len;
+	return (0);
 }
 
-/* {"seconds":N,"nanoseconds":N} as nanoseconds; -1 when malformed. */
+/* Skips (and checks) any value at j->p; depth is that of its container. */
 static int
-jtime(const json_t *v, int64_t *ns)
+jp_skip(struct jp *j, int depth)
 {
-	const json_t *s = json_object_get(v, "seconds");
-	const json_t *n = json_object_get(v, "nanoseconds");
-	json_int_t sec, nsec;
+	struct jstr s;
+	int64_t v;
+	int isint, first;
+	unsigned char close;
 
-	if (!json_is_integer(s) || !json_is_integer(n))
+	jp_ws(j);
+	if (j->p == j->end)
+		return (jp_end(j));
+	switch (*j->p) {
+	case '"':
+		return (jp_string(j, &s));
+	case 't':
+		return (jp_literal(j, "true", 4));
+	case 'f':
+		return (jp_literal(j, "false", 5));
+	case 'n':
+		return (jp_literal(j, "null", 4));
+	case '{':
+	case '[':
+		break;
+	default:
+		if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9'))
+			return (jp_number(j, &isint, &v));
+		return (jp_fail(j, j->p, "unexpected character"));
+	}
+	if (depth >= JSON_DEPTH_MAX)
+		return (jp_fail(j, j->p, "nested too deeply"));
+	close = *j->p == '{' ? '}' : ']';
+	j->p++;
+	for (first = 1;; first = 0) {
+		jp_ws(j);
+		if (j->p == j->end)
+			return (jp_end(j));
+		if (*j->p == close && first) {
+			j->p++;
+			return (0);
+		}
+		if (close == '}') {
+			if (*j->p != '"')
+				return (jp_fail(j, j->p, "expected a key"));
+			if (jp_string(j, &s) != 0)
+				return (-1);
+			jp_ws(j);
+			if (j->p == j->end)
+				return (jp_end(j));
+			if (*j->p != ':')
+				return (jp_fail(j, j->p, "expected ':'"));
+			j->p++;
+		}
+		if (jp_skip(j, depth + 1) != 0)
+			return (-1);
+		jp_ws(j);
+		if (j->p == j->end)
+			return (jp_end(j));
+		if (*j->p == close) {
+			j->p++;
+			return (0);
+		}
+		if (*j->p != ',')
+			return (jp_fail(j, j->p,
+			    close == '}' ? "expected ',' or '}'"
+					 : "expected ',' or ']'"));
+		j->p++;
+	}
+}
+
+/* Checks the whole document: one object, then only white space. */
+static int
+jp_check(struct jp *j)
+{
+	jp_ws(j);
+	if (j->p == j->end)
+		return (jp_end(j));
+	if (*j->p != '{')
+		return (jp_fail(j, j->p, "not an object"));
+	if (jp_skip(j, 0) != 0)
 		return (-1);
-	sec = json_integer_value(s);
-	nsec = json_integer_value(n);
-	if (sec < 0 || sec > SUDO_MAX_DELAY_S || nsec < 0 ||
-	    nsec >= SR_NSEC_PER_SEC)
-		return (-1);
-	*ns = (int64_t)sec * SR_NSEC_PER_SEC + (int64_t)nsec;
+	jp_ws(j);
+	if (j->p != j->end)
+		return (jp_fail(j, j->p, "data after the object"));
 	return (0);
 }
 
 /*
- * An array of strings joined by '\n' into b, cut at an entry boundary
- * when b would pass its maximum.  Returns the entries left out, -1 when
- * the array holds something else, -2 when out of memory.
+ * Walking a checked document: these cannot fail.  jw_next steps to the
+ * next member of an object (key in *key) or element of an array (key
+ * NULL) after its opening bracket or the previous value; 0 at the end.
  */
-static long
-jjoin(const struct jctx *j, const json_t *a, struct sr_buf *b)
+static int
+jw_next(struct jp *j, struct jstr *key)
 {
-	const json_t *v;
-	size_t i, len, before;
-	long left = 0;
-	char *s;
+	jp_ws(j);
+	if (*j->p == ',')
+		j->p++;
+	else if (*j->p == '{' || *j->p == '[')
+		j->p++;
+	jp_ws(j);
+	if (*j->p == '}' || *j->p == ']') {
+		j->p++;
+		return (0);
+	}
+	if (key != NULL) {
+		(void)jp_string(j, key);
+		jp_ws(j);
+		j->p++; /* ':' */
+		jp_ws(j);
+	}
+	return (1);
+}
 
-	for (i = 0; i < json_array_size(a); i++) {
-		v = json_array_get(a, i);
-		if (!json_is_string(v))
-			return (-1);
-		if (left > 0) {
-			left++;
+/* The kind of the value at j->p: '"', '{', '[', 't', 'f', 'n' or '0'. */
+static int
+jw_kind(struct jp *j)
+{
+	jp_ws(j);
+	if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9'))
+		return ('0');
+	return (*j->p);
+}
+
+/*
+ * {"seconds":N,"nanoseconds":N} (other members ignored) at j->p, which
+ * is consumed whatever it is; 0, or -1 when it is not such a time.
+ */
+static int
+jw_time(struct jp *j, int64_t *ns)
+{
+	struct jstr k;
+	int64_t v, sec = -1, nsec = -1;
+	int isint;
+
+	if (jw_kind(j) != '{') {
+		(void)jp_skip(j, 1);
+		return (-1);
+	}
+	while (jw_next(j, &k)) {
+		int which = 0;
+
+		if (!k.esc && k.rawlen == 7 && memcmp(k.raw, "seconds", 7) == 0)
+			which = 1;
+		else if (!k.esc && k.rawlen == 11 &&
+		    memcmp(k.raw, "nanoseconds", 11) == 0)
+			which = 2;
+		if (which == 0 || jw_kind(j) != '0') {
+			if (which == 1)
+				sec = -2;
+			if (which == 2)
+				nsec = -2;
+			(void)jp_skip(j, 2);
 			continue;
 		}
-		if ((s = jstr(j, v, &len)) == NULL)
-			return (-2);
-		before = b->len;
-		if ((i > 0 && sr_buf_putc(b, '\n') != 0) ||
-		    sr_buf_append(b, s, len) != 0) {
-			/* Drop the separator of the entry that did not fit. */
-			b->len = before;
-			b->data[b->len] = '\0';
-			left++;
-		}
-		free(s);
+		(void)jp_number(j, &isint, &v);
+		if (!isint || v < 0)
+			v = -2;
+		if (which == 1)
+			sec = v;
+		else
+			nsec = v;
 	}
-	return (left);
+	if (sec < 0 || sec > SUDO_MAX_DELAY_S || nsec < 0 ||
+	    nsec >= SR_NSEC_PER_SEC)
+		return (-1);
+	*ns = sec * SR_NSEC_PER_SEC + nsec;
+	return (0);
 }
 
+/* Filling the session. */
+struct jfill {
+	struct sr_reader *r;
+	struct jp *j;
+	struct sr_loc loc;  /* log.json */
+	struct sr_buf sbuf; /* a decoded value */
+	struct sr_buf abuf; /* argv and joined arrays */
+	char k[128];	    /* "sudo." and the key */
+	const char *key;    /* k + 5 */
+};
+
 static int
-j_argv(struct jctx *j, const json_t *v)
+jf_nomem(struct jfill *f)
 {
-	const json_t *e;
-	char **argv;
-	size_t i, n;
-	int st = SR_OK;
-
-	if (!json_is_array(v))
-		return (
-		    sr_reader_warnf(j->r, &j->loc, "runargv is not an array"));
-	n = json_array_size(v);
-	if ((argv = calloc(n + 1, sizeof(*argv))) == NULL)
-		return (sr_reader_errorf(j->r, SR_FATAL, SR_E_NOMEM, NULL,
-		    "out of memory"));
-	for (i = 0; i < json_array_size(v); i++) {
-		e = json_array_get(v, i);
-		if (!json_is_string(e)) {
-			st = sr_reader_warnf(j->r, &j->loc,
-			    "runargv holds a non-string");
-			goto out;
-		}
-		if ((argv[i] = jstr(j, e, NULL)) == NULL) {
-			st = sr_reader_errorf(j->r, SR_FATAL, SR_E_NOMEM, NULL,
-			    "out of memory");
-			goto out;
-		}
-	}
-	st = sr_session_set_argv(&j->r->session, (const char *const *)argv, n);
-	if (st == SR_FAILED)
-		st = sr_reader_warnf(j->r, NULL,
-		    "argv dropped: metadata over the meta limit");
-	else if (st == SR_FATAL)
-		st = sr_reader_errorf(j->r, SR_FATAL, SR_E_NOMEM, NULL,
-		    "out of memory");
-out:
-	for (i = 0; i < n; i++)
-		free(argv[i]);
-	free(argv);
-	return (st);
-}
-
-/* Finds TERM= in runenv. */
-static int
-j_term(struct jctx *j, const json_t *v)
-{
-	const json_t *e;
-	size_t i, len;
-	char *s;
-	int st;
-
-	for (i = 0; i < json_array_size(v); i++) {
-		e = json_array_get(v, i);
-		if (!json_is_string(e) ||
-		    strncmp(json_string_value(e), "TERM=", 5) != 0)
-			continue;
-		if ((s = jstr(j, e, &len)) == NULL)
-			return (sr_reader_errorf(j->r, SR_FATAL, SR_E_NOMEM,
-			    NULL, "out of memory"));
-		st = set_field(j->r, SR_F_TERM, s + 5, len - 5);
-		free(s);
-		return (st);
-	}
-	return (SR_OK);
-}
-
-/* Any other member, as an extra "sudo.<key>". */
-static int
-j_extra(struct jctx *j, const char *key, const json_t *v)
-{
-	struct sr_buf b;
-	int64_t ns;
-	long left;
-	char num[64], *s;
-	size_t len, max;
-	int st;
-
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		if ((s = jstr(j, v, &len)) == NULL)
-			return (sr_reader_errorf(j->r, SR_FATAL, SR_E_NOMEM,
-			    NULL, "out of memory"));
-		st = add_extra(j->r, key, s, len);
-		free(s);
-		return (st);
-	case JSON_INTEGER:
-		(void)snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
-		return (add_extra(j->r, key, num, strlen(num)));
-	case JSON_REAL:
-		(void)snprintf(num, sizeof(num), "%.17g", json_real_value(v));
-		return (add_extra(j->r, key, num, strlen(num)));
-	case JSON_TRUE:
-		return (add_extra(j->r, key, "true", 4));
-	case JSON_FALSE:
-		return (add_extra(j->r, key, "false", 5));
-	case JSON_NULL:
-		return (add_extra(j->r, key, "", 0));
-	case JSON_OBJECT:
-		/* iolog_offset and friends are timespecs. */
-		if (jtime(v, &ns) == 0) {
-			(void)snprintf(num, sizeof(num), "%lld.%09lld",
-			    (long long)(ns / SR_NSEC_PER_SEC),
-			    (long long)(ns % SR_NSEC_PER_SEC));
-			return (add_extra(j->r, key, num, strlen(num)));
-		}
-		if ((s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
-			return (sr_reader_errorf(j->r, SR_FATAL, SR_E_NOMEM,
-			    NULL, "out of memory"));
-		len = strlen(s);
-		if (j->mapped)
-			len = utf8_unmap(s, len);
-		st = add_extra(j->r, key, s, len);
-		free(s);
-		return (st);
-	case JSON_ARRAY:
-		/*
-		 * runenv is worth keeping (PATH, LANG, SUDO_COMMAND) but can
-		 * be large; a share of the meta limit keeps 10,000 listed
-		 * sessions small and leaves room for everything else.
-		 */
-		max = j->r->session.meta_max / SUDO_RUNENV_SHARE;
-		sr_buf_init(&b, max > 0 ? max : 16384);
-		if ((left = jjoin(j, v, &b)) < 0) {
-			sr_buf_release(&b);
-			if (left == -2)
-				return (sr_reader_errorf(j->r, SR_FATAL,
-				    SR_E_NOMEM, NULL, "out of memory"));
-			return (sr_reader_warnf(j->r, &j->loc,
-			    "%s is not an array of strings", key));
-		}
-		st = add_extra(j->r, key, b.data, b.len);
-		sr_buf_release(&b);
-		/*
-		 * A big environment is legitimate, so no warning: the
-		 * count of entries left out says the list is not whole.
-		 */
-		if (st == SR_OK && left > 0) {
-			char k[96];
-
-			(void)snprintf(k, sizeof(k), "%s_omitted", key);
-			(void)snprintf(num, sizeof(num), "%ld", left);
-			st = add_extra(j->r, k, num, strlen(num));
-		}
-		return (st);
-	}
-	return (SR_OK);
+	return (sr_reader_errorf(f->r, SR_FATAL, SR_E_NOMEM, NULL,
+	    "out of memory"));
 }
 
 static int
@@ -923,95 +1162,453 @@ worst(int a, int b)
 	return (a < b ? a : b);
 }
 
-/* Fills the session from a parsed log.json. */
+/* The extra f->k, with a warning when it is over the meta limit. */
 static int
-use_json(struct jctx *j, json_t *root)
+jf_extra(struct jfill *f, const char *k, const char *v, size_t len)
 {
-	struct sr_session *s = &j->r->session;
-	const char *key;
-	json_t *v;
-	void *it;
+	int s = sr_session_add_extra(&f->r->session, k, v, len);
+
+	if (s == SR_FAILED)
+		return (sr_reader_warnf(f->r, NULL,
+		    "%s dropped: metadata over the meta limit", k));
+	if (s == SR_FATAL)
+		return (jf_nomem(f));
+	return (SR_OK);
+}
+
+/* A string field, or a warning (and the field cleared) for anything else. */
+static int
+jf_field(struct jfill *f, enum sr_field fld)
+{
+	struct jstr s;
+	const char *v;
+
+	if (jw_kind(f->j) != '"') {
+		(void)jp_skip(f->j, 1);
+		(void)sr_session_set(&f->r->session, fld, NULL, 0);
+		return (sr_reader_warnf(f->r, &f->loc, "%s is not a string",
+		    f->key));
+	}
+	(void)jp_string(f->j, &s);
+	if ((v = jstr_get(&s, &f->sbuf)) == NULL)
+		return (jf_nomem(f));
+	return (set_field(f->r, fld, v, s.len));
+}
+
+static int
+jf_argv(struct jfill *f)
+{
+	struct jp *j = f->j;
+	struct jstr s;
+	const char *v;
+	const char **argv = NULL;
+	size_t *off = NULL, n = 0, cap = 0, i;
 	int st = SR_OK;
-	int64_t ns;
 
-	for (it = json_object_iter(root); it != NULL;
-	     it = json_object_iter_next(root, it)) {
-		key = json_object_iter_key(it);
-		v = json_object_iter_value(it);
-		if (st == SR_FATAL)
-			break;
-		if (strcmp(key, "timestamp") == 0) {
-			if (jtime(v, &ns) == 0) {
-				s->start_ns = ns;
-				s->have |= SR_HAVE_START;
-			} else
-				st = worst(st,
-				    sr_reader_warnf(j->r, &j->loc,
-					"timestamp is malformed"));
-		} else if (strcmp(key, "submituser") == 0)
-			st = worst(st, set_jfield(j, SR_F_ACTOR, v, key));
-		else if (strcmp(key, "runuser") == 0)
-			st = worst(st, set_jfield(j, SR_F_TARGET, v, key));
-		else if (strcmp(key, "submithost") == 0)
-			st = worst(st, set_jfield(j, SR_F_HOST, v, key));
-		else if (strcmp(key, "submitcwd") == 0)
-			st = worst(st, set_jfield(j, SR_F_CWD, v, key));
-		else if (strcmp(key, "ttyname") == 0)
-			st = worst(st, set_jfield(j, SR_F_TTY, v, key));
-		else if (strcmp(key, "command") == 0)
-			st = worst(st, set_jfield(j, SR_F_COMMAND, v, key));
-		else if (strcmp(key, "runargv") == 0)
-			st = worst(st, j_argv(j, v));
-		else if (strcmp(key, "lines") == 0 ||
-		    strcmp(key, "columns") == 0) {
-			json_int_t n = json_integer_value(v);
+	if (jw_kind(j) != '[') {
+		(void)jp_skip(j, 1);
+		return (sr_reader_warnf(f->r, &f->loc,
+		    "runargv is not an array"));
+	}
+	sr_buf_reset(&f->abuf);
+	while (jw_next(j, NULL)) {
+		if (st != SR_OK) {
+			(void)jp_skip(j, 2);
+			continue;
+		}
+		if (jw_kind(j) != '"') {
+			(void)jp_skip(j, 2);
+			st = sr_reader_warnf(f->r, &f->loc,
+			    "runargv holds a non-string");
+			continue;
+		}
+		(void)jp_string(j, &s);
+		if (n == cap) {
+			size_t *no;
 
-			if (!json_is_integer(v) || n < 1 || n > 65535) {
-				st = worst(st,
-				    sr_reader_warnf(j->r, &j->loc,
-					"%s is not a terminal size", key));
+			cap = cap ? cap * 2 : 16;
+			if ((no = sr_reallocarray(off, cap, sizeof(*off))) ==
+			    NULL) {
+				st = jf_nomem(f);
 				continue;
 			}
-			if (key[0] == 'l')
-				s->rows = (unsigned)n;
-			else
-				s->cols = (unsigned)n;
-		} else if (strcmp(key, "run_time") == 0) {
-			if (jtime(v, &ns) == 0) {
-				s->duration_ns = ns;
-				s->have |= SR_HAVE_DURATION;
-			} else
-				st = worst(st,
-				    sr_reader_warnf(j->r, &j->loc,
-					"run_time is malformed"));
-		} else if (strcmp(key, "exit_value") == 0) {
-			json_int_t n = json_integer_value(v);
-
-			if (!json_is_integer(v) || n < INT_MIN || n > INT_MAX)
-				st = worst(st,
-				    sr_reader_warnf(j->r, &j->loc,
-					"exit_value is not an integer"));
-			else {
-				s->exit_status = (int)n;
-				s->have |= SR_HAVE_EXIT;
-			}
-		} else if (strcmp(key, "signal") == 0 && json_is_string(v)) {
-			(void)strlcpy(s->exit_signal, json_string_value(v),
-			    sizeof(s->exit_signal));
-			s->have |= SR_HAVE_SIGNAL;
-		} else {
-			if (strcmp(key, "runenv") == 0 && json_is_array(v))
-				st = worst(st, j_term(j, v));
-			if (st != SR_FATAL)
-				st = worst(st, j_extra(j, key, v));
+			off = no;
 		}
+		off[n++] = f->abuf.len;
+		if ((v = jstr_get(&s, &f->sbuf)) == NULL)
+			st = jf_nomem(f);
+		else if (sr_buf_append(&f->abuf, v, s.len) != SR_E_NONE ||
+		    sr_buf_putc(&f->abuf, '\0') != SR_E_NONE)
+			st = SR_FAILED; /* over the meta limit */
+	}
+	if (st == SR_OK &&
+	    (argv = sr_reallocarray(NULL, n + 1, sizeof(*argv))) == NULL)
+		st = jf_nomem(f);
+	if (st == SR_OK) {
+		for (i = 0; i < n; i++)
+			argv[i] = f->abuf.data + off[i];
+		argv[n] = NULL;
+		st = sr_session_set_argv(&f->r->session, argv, n);
+	}
+	if (st == SR_FAILED)
+		st = sr_reader_warnf(f->r, NULL,
+		    "argv dropped: metadata over the meta limit");
+	else if (st == SR_FATAL && f->r->err.cat != SR_E_NOMEM)
+		st = jf_nomem(f);
+	free(argv);
+	free(off);
+	return (st);
+}
+
+/* Whether the string is a "TERM=" entry; sets the term when so. */
+static int
+jf_term(struct jfill *f, const struct jstr *s, int *found)
+{
+	const char *v;
+
+	if (*found || s->len < 5)
+		return (SR_OK);
+	if (!s->esc && memcmp(s->raw, "TERM=", 5) != 0)
+		return (SR_OK);
+	if ((v = jstr_get(s, &f->sbuf)) == NULL)
+		return (jf_nomem(f));
+	if (memcmp(v, "TERM=", 5) != 0)
+		return (SR_OK);
+	*found = 1;
+	return (set_field(f->r, SR_F_TERM, v + 5, s->len - 5));
+}
+
+/*
+ * An array as one extra, entries joined by '\n', cut at an entry when
+ * the join passes its share of the meta limit (runenv can be large;
+ * the count of entries left out says the list is not whole).  Entries
+ * past the cut are checked but not decoded.  runenv also gives the term.
+ */
+static int
+jf_array(struct jfill *f)
+{
+	struct jp *j = f->j;
+	struct jstr s;
+	struct sr_buf *b = &f->abuf;
+	const char *v;
+	size_t max = f->r->session.meta_max / SUDO_RUNENV_SHARE, before;
+	long left = 0;
+	int st = SR_OK, term = 0, isenv, bad = 0, first = 1;
+	char num[32], okey[sizeof(f->k) + 16];
+
+	isenv = strcmp(f->key, "runenv") == 0;
+	if (isenv)
+		(void)sr_session_set(&f->r->session, SR_F_TERM, NULL, 0);
+	sr_buf_reset(b);
+	b->max = max > 0 ? max : 16384;
+	while (jw_next(j, NULL)) {
+		if (jw_kind(j) != '"') {
+			(void)jp_skip(j, 2);
+			bad = 1;
+			continue;
+		}
+		(void)jp_string(j, &s);
+		if (isenv && st != SR_FATAL)
+			st = worst(st, jf_term(f, &s, &term));
+		if (bad || left > 0 || st == SR_FATAL) {
+			left++;
+			continue;
+		}
+		if ((v = jstr_get(&s, &f->sbuf)) == NULL) {
+			st = jf_nomem(f);
+			continue;
+		}
+		before = b->len;
+		if ((!first && sr_buf_putc(b, '\n') != SR_E_NONE) ||
+		    sr_buf_append(b, v, s.len) != SR_E_NONE) {
+			/* Drop the separator of the entry that did not fit. */
+			b->len = before;
+			b->data[b->len] = '\0';
+			left++;
+			continue;
+		}
+		first = 0;
+	}
+	b->max = f->r->session.meta_max > 0 ? f->r->session.meta_max : 65536;
+	if (st == SR_FATAL)
+		return (st);
+	if (bad)
+		return (worst(st,
+		    sr_reader_warnf(f->r, &f->loc,
+			"%s is not an array of strings", f->key)));
+	st = worst(st, jf_extra(f, f->k, b->data, b->len));
+	if (st >= SR_WARN && left > 0) {
+		(void)snprintf(okey, sizeof(okey), "%s_omitted", f->k);
+		(void)snprintf(num, sizeof(num), "%ld", left);
+		st = worst(st, jf_extra(f, okey, num, strlen(num)));
+	}
+	return (st);
+}
+
+/* Decimal text of v into buf (24 bytes); returns its length. */
+static size_t
+i64_text(int64_t v, char *buf)
+{
+	char tmp[24];
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	size_t n = 0, i = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		buf[i++] = '-';
+	while (n > 0)
+		buf[i++] = tmp[--n];
+	buf[i] = '\0';
+	return (i);
+}
+
+/*
+ * An object that is not a time, as compact JSON: the source without the
+ * white space between tokens (escapes are kept as written).
+ */
+static int
+jf_object(struct jfill *f, const unsigned char *s, const unsigned char *e)
+{
+	int in = 0, bad = 0;
+
+	sr_buf_reset(&f->sbuf);
+	for (; s < e && !bad; s++) {
+		if (!in &&
+		    (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r'))
+			continue;
+		if (sr_buf_putc(&f->sbuf, *s) != SR_E_NONE)
+			bad = 1;
+		else if (in && *s == '\\')
+			bad = sr_buf_putc(&f->sbuf, *++s) != SR_E_NONE;
+		else if (*s == '"')
+			in = !in;
+	}
+	if (bad)
+		return (sr_reader_warnf(f->r, NULL,
+		    "%s dropped: metadata over the meta limit", f->k));
+	return (jf_extra(f, f->k, f->sbuf.data, f->sbuf.len));
+}
+
+/* Any other member, as the extra "sudo.<key>". */
+static int
+jf_other(struct jfill *f)
+{
+	struct jp *j = f->j;
+	struct jstr s;
+	const unsigned char *start;
+	const char *v;
+	int64_t ns, iv;
+	int isint;
+	char num[64];
+
+	switch (jw_kind(j)) {
+	case '"':
+		(void)jp_string(j, &s);
+		if ((v = jstr_get(&s, &f->sbuf)) == NULL)
+			return (jf_nomem(f));
+		return (jf_extra(f, f->k, v, s.len));
+	case '0':
+		start = j->p;
+		(void)jp_number(j, &isint, &iv);
+		if (isint) {
+			size_t nl = i64_text(iv, num);
+
+			return (jf_extra(f, f->k, num, nl));
+		}
+		return (jf_extra(f, f->k, (const char *)start,
+		    (size_t)(j->p - start)));
+	case 't':
+		j->p += 4;
+		return (jf_extra(f, f->k, "true", 4));
+	case 'f':
+		j->p += 5;
+		return (jf_extra(f, f->k, "false", 5));
+	case 'n':
+		j->p += 4;
+		return (jf_extra(f, f->k, "", 0));
+	case '[':
+		return (jf_array(f));
+	default: /* '{' */
+		start = j->p;
+		/* iolog_offset and friends are times. */
+		if (jw_time(j, &ns) == 0) {
+			(void)snprintf(num, sizeof(num), "%lld.%09lld",
+			    (long long)(ns / SR_NSEC_PER_SEC),
+			    (long long)(ns % SR_NSEC_PER_SEC));
+			return (jf_extra(f, f->k, num, strlen(num)));
+		}
+		return (jf_object(f, start, j->p));
+	}
+}
+
+/* An integer member within [lo, hi]; 0, or -1 (consumed anyway). */
+static int
+jw_int(struct jp *j, int64_t lo, int64_t hi, int64_t *v)
+{
+	int isint;
+
+	if (jw_kind(j) != '0') {
+		(void)jp_skip(j, 1);
+		return (-1);
+	}
+	(void)jp_number(j, &isint, v);
+	return (isint && *v >= lo && *v <= hi ? 0 : -1);
+}
+
+static const struct {
+	const char *key;
+	enum sr_field field;
+} jfields[] = {
+	{ "submituser", SR_F_ACTOR },
+	{ "runuser", SR_F_TARGET },
+	{ "submithost", SR_F_HOST },
+	{ "submitcwd", SR_F_CWD },
+	{ "ttyname", SR_F_TTY },
+	{ "command", SR_F_COMMAND },
+};
+
+/* One member of the top object; j->p is at its value. */
+static int
+jf_member(struct jfill *f)
+{
+	struct sr_session *s = &f->r->session;
+	struct jp *j = f->j;
+	const char *key = f->key;
+	struct jstr sv;
+	int64_t v;
+	size_t i;
+
+	for (i = 0; i < nitems(jfields); i++)
+		if (strcmp(key, jfields[i].key) == 0)
+			return (jf_field(f, jfields[i].field));
+	if (strcmp(key, "timestamp") == 0) {
+		if (jw_time(j, &s->start_ns) == 0) {
+			s->have |= SR_HAVE_START;
+			return (SR_OK);
+		}
+		s->have &= ~(unsigned)SR_HAVE_START;
+		s->start_ns = 0;
+		return (
+		    sr_reader_warnf(f->r, &f->loc, "timestamp is malformed"));
+	}
+	if (strcmp(key, "run_time") == 0) {
+		if (jw_time(j, &s->duration_ns) == 0) {
+			s->have |= SR_HAVE_DURATION;
+			return (SR_OK);
+		}
+		s->have &= ~(unsigned)SR_HAVE_DURATION;
+		s->duration_ns = 0;
+		return (
+		    sr_reader_warnf(f->r, &f->loc, "run_time is malformed"));
+	}
+	if (strcmp(key, "runargv") == 0)
+		return (jf_argv(f));
+	if (strcmp(key, "lines") == 0 || strcmp(key, "columns") == 0) {
+		unsigned *dst = key[0] == 'l' ? &s->rows : &s->cols;
+
+		if (jw_int(j, 1, 65535, &v) == 0) {
+			*dst = (unsigned)v;
+			return (SR_OK);
+		}
+		*dst = 0;
+		return (sr_reader_warnf(f->r, &f->loc,
+		    "%s is not a terminal size", key));
+	}
+	if (strcmp(key, "exit_value") == 0) {
+		if (jw_int(j, INT_MIN, INT_MAX, &v) == 0) {
+			s->exit_status = (int)v;
+			s->have |= SR_HAVE_EXIT;
+			return (SR_OK);
+		}
+		s->have &= ~(unsigned)SR_HAVE_EXIT;
+		return (sr_reader_warnf(f->r, &f->loc,
+		    "exit_value is not an integer"));
+	}
+	if (strcmp(key, "signal") == 0 && jw_kind(j) == '"') {
+		const char *p;
+		size_t n;
+
+		(void)jp_string(j, &sv);
+		if ((p = jstr_get(&sv, &f->sbuf)) == NULL)
+			return (jf_nomem(f));
+		n = strnlen(p, sv.len);
+		if (n >= sizeof(s->exit_signal))
+			n = sizeof(s->exit_signal) - 1;
+		memcpy(s->exit_signal, p, n);
+		s->exit_signal[n] = '\0';
+		s->have |= SR_HAVE_SIGNAL;
+		return (SR_OK);
+	}
+	return (jf_other(f));
+}
+
+/*
+ * Parses log.json (doc[0..len)) into the session.  SR_OK or SR_WARN
+ * when it was used, SR_FAILED when it is not JSON of the expected shape
+ * (a warning with the place was given), SR_FATAL.
+ */
+static int
+parse_json(struct sr_reader *r, const struct sr_loc *loc,
+    const unsigned char *doc, size_t len)
+{
+	struct sr_session *s = &r->session;
+	struct jfill f;
+	struct jp j;
+	struct jstr k;
+	struct sr_loc el;
+	size_t meta = s->meta_max > 0 ? s->meta_max : 65536, kl, i;
+	const char *kv;
+	int st = SR_OK;
+
+	memset(&j, 0, sizeof(j));
+	j.base = j.p = doc;
+	j.end = doc + len;
+	j.maxstr = meta;
+	if (jp_check(&j) != 0) {
+		el = *loc;
+		el.offset = (int64_t)j.at;
+		el.line = 1;
+		for (i = 0; i < j.at; i++)
+			if (doc[i] == '\n')
+				el.line++;
+		(void)sr_reader_warnf(r, &el, "log.json unusable: %s", j.why);
+		return (SR_FAILED);
+	}
+	memset(&f, 0, sizeof(f));
+	f.r = r;
+	f.j = &j;
+	f.loc = *loc;
+	memcpy(f.k, "sudo.", 5);
+	f.key = f.k + 5;
+	sr_buf_init(&f.sbuf, meta + 1);
+	sr_buf_init(&f.abuf, meta);
+	j.p = doc;
+	while (st != SR_FATAL && jw_next(&j, &k)) {
+		if ((kv = jstr_get(&k, &f.sbuf)) == NULL) {
+			st = jf_nomem(&f);
+			break;
+		}
+		kl = strnlen(kv, k.len);
+		if (kl > sizeof(f.k) - 6)
+			kl = sizeof(f.k) - 6;
+		memcpy(f.k + 5, kv, kl);
+		f.k[5 + kl] = '\0';
+		st = worst(st, jf_member(&f));
 	}
 	if (s->rows > 0 && s->cols > 0)
 		s->have |= SR_HAVE_GEOMETRY;
 	else
 		s->rows = s->cols = 0;
+	sr_buf_release(&f.sbuf);
+	sr_buf_release(&f.abuf);
 	return (st);
 }
+
+/* A log.json this size or smaller is parsed in the stream's window. */
+#define SUDO_JSON_PEEK (64 * 1024)
 
 /*
  * Reads log.json.  SR_OK or SR_WARN when the session was filled,
@@ -1021,56 +1618,53 @@ use_json(struct jctx *j, json_t *root)
 static int
 read_json(struct sr_reader *r, struct sudo_state *st)
 {
-	struct sr_buf raw, clean;
-	const struct sr_buf *use = &raw;
-	struct jctx j;
-	json_error_t jerr;
-	json_t *root;
-	size_t max = (size_t)sr_ctx_limit(r->ctx, SR_LIMIT_LINE);
-	long nbad = 0;
+	struct sr_stream *s = NULL;
+	struct sr_buf raw;
+	struct sr_loc loc;
+	const unsigned char *p;
+	size_t avail, max = (size_t)sr_ctx_limit(r->ctx, SR_LIMIT_LINE);
 	int e;
 
-	if (find_file(r, st, "log.json") == NULL)
+	if (!has_member(r, st, "log.json"))
 		return (SR_FAILED);
-	memset(&j, 0, sizeof(j));
-	j.r = r;
-	file_loc(st, "log.json", &j.loc);
+	file_loc(st, "log.json", &loc);
 	sr_buf_init(&raw, max);
-	sr_buf_init(&clean, max + max / 2);
-	if ((e = slurp(r, st, "log.json", &raw)) != SR_OK) {
-		if (e != SR_FATAL) {
-			char msg[SR_ERROR_MSG_MAX];
-
-			(void)strlcpy(msg, r->err.msg, sizeof(msg));
-			(void)sr_reader_warnf(r, &j.loc,
-			    "cannot read log.json: %s", msg);
-			e = SR_FAILED;
-		}
-		goto out;
-	}
-	if ((nbad = utf8_sanitize(&raw, &clean)) < 0) {
-		e = sr_reader_errorf(r, SR_FATAL, SR_E_NOMEM, &j.loc,
-		    "out of memory");
-		goto out;
-	}
-	if (nbad > 0)
-		use = &clean;
-	j.mapped = nbad > 0;
-	root = json_loadb(use->data, use->len, JSON_ALLOW_NUL, &jerr);
-	if (root == NULL || !json_is_object(root)) {
-		j.loc.line = root == NULL ? jerr.line : 1;
-		j.loc.offset = root == NULL ? jerr.position : -1;
-		(void)sr_reader_warnf(r, &j.loc, "log.json unusable: %s",
-		    root == NULL ? jerr.text : "not an object");
-		json_decref(root);
+	if ((e = open_file(r, st, "log.json", &s)) != SR_OK)
+		goto unreadable;
+	/* Usually the whole file is in the first window: no copy. */
+	if ((p = sr_stream_peek(s, SUDO_JSON_PEEK, &avail)) == NULL) {
+		sr_error_clear(&r->err);
+		r->err = *sr_stream_error(s);
 		e = SR_FAILED;
+		goto unreadable;
+	}
+	if (avail < SUDO_JSON_PEEK) {
+		if (avail > max) {
+			e = sr_reader_errorf(r, SR_FAILED, SR_E_LIMIT, &loc,
+			    "log.json is longer than %zu bytes", max);
+			goto unreadable;
+		}
+		e = parse_json(r, &loc, p, avail);
 		goto out;
 	}
-	e = use_json(&j, root);
-	json_decref(root);
+	sr_stream_close(s);
+	s = NULL;
+	if ((e = slurp(r, st, "log.json", &raw)) != SR_OK)
+		goto unreadable;
+	e = parse_json(r, &loc, (const unsigned char *)raw.data, raw.len);
+	goto out;
+unreadable:
+	if (e != SR_FATAL) {
+		char msg[SR_ERROR_MSG_MAX];
+
+		(void)strlcpy(msg, r->err.msg, sizeof(msg));
+		(void)sr_reader_warnf(r, &loc, "cannot read log.json: %s",
+		    msg);
+		e = SR_FAILED;
+	}
 out:
+	sr_stream_close(s);
 	sr_buf_release(&raw);
-	sr_buf_release(&clean);
 	return (e);
 }
 
@@ -1373,11 +1967,10 @@ sudo_next_session(struct sr_reader *r)
 		return (SR_EOF);
 	st->returned = 1;
 	reset_events(st);
-	if ((tm = find_file(r, st, "timing")) == NULL)
+	if (!has_member(r, st, "timing"))
 		return (sr_reader_errorf(r, SR_FAILED, SR_E_FORMAT, NULL,
 		    "not a sudo I/O log: no timing file"));
-	if (find_file(r, st, "log.json") == NULL &&
-	    find_file(r, st, "log") == NULL)
+	if (!has_member(r, st, "log.json") && !has_member(r, st, "log"))
 		return (sr_reader_errorf(r, SR_FAILED, SR_E_FORMAT, NULL,
 		    "not a sudo I/O log: neither log.json nor log"));
 
@@ -1385,7 +1978,7 @@ sudo_next_session(struct sr_reader *r)
 	if ((je = read_json(r, st)) == SR_FATAL)
 		return (je);
 	if (je == SR_FAILED) {
-		if (find_file(r, st, "log") == NULL)
+		if (!has_member(r, st, "log"))
 			return (sr_reader_errorf(r, SR_FAILED, SR_E_FORMAT,
 			    NULL, "no usable log.json and no log"));
 		if ((e = read_log(r, st)) == SR_FATAL || e == SR_FAILED)
@@ -1394,8 +1987,14 @@ sudo_next_session(struct sr_reader *r)
 	if ((e = set_id(r, st)) == SR_FATAL)
 		return (e);
 
+	/*
+	 * Open timing before looking at its mode: the open's fstat fills
+	 * the mode in, which saves a system call per session.
+	 */
+	if ((e = open_file(r, st, "timing", &st->timing)) == SR_FATAL)
+		return (e);
 	/* Write bits on timing mean sudo has not finished (3.7). */
-	if (tm->mode == 0)
+	if ((tm = find_file(r, st, "timing")) == NULL || tm->mode == 0)
 		s->state = SR_STATE_UNKNOWN;
 	else if (tm->mode & 0222)
 		s->state = SR_STATE_INCOMPLETE;
@@ -1407,8 +2006,6 @@ sudo_next_session(struct sr_reader *r)
 	 * flush, or damage) leaves the metadata usable for listing; the
 	 * events then fail with the reason.
 	 */
-	if ((e = open_file(r, st, "timing", &st->timing)) == SR_FATAL)
-		return (e);
 	if (e != SR_OK) {
 		timing_unusable(r, st, &r->err);
 		return (SR_WARN);
@@ -1500,7 +2097,7 @@ open_data(struct sr_reader *r, struct sudo_state *st, int idx)
 	struct sr_loc loc;
 
 	d->tried = 1;
-	if (find_file(r, st, streams[idx].file) == NULL) {
+	if (!has_member(r, st, streams[idx].file)) {
 		d->missing = 1;
 		timing_loc(st, &loc);
 		return (sr_reader_warnf(r, &loc,

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: ISC
 # sessrec info: every field, extras, counts, resizes; ids and prefixes.
 . "$SR_SRCDIR/tests/lib.sh"
-S=$SR_SAMPLES
+# Sudo sessions are complete or not by file mode: use the real modes.
+S=$(samples_with_modes)
 
 step info-logsrvd 0 info --source "$S/sudo-io/logsrvd-uncompressed" 000001
 step info-logsrvd-json 0 info --json --source "$S/sudo-io/logsrvd-uncompressed" 000001
