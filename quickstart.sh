@@ -15,7 +15,7 @@ what=${1:-demo}
 BUILD_PKGS="build-essential autoconf automake pkg-config libjansson-dev
 libpcre2-dev libzstd-dev libarchive-dev libncurses-dev libcmocka-dev mandoc"
 TEST_PKGS="tlog sudo asciinema ttyrec bsdutils zstd jq tmux zip gzip xz-utils
-bzip2 clang-format"
+bzip2 clang-format python3 bc"
 
 need=""
 for p in $BUILD_PKGS; do

@@ -173,8 +173,7 @@ sr_session_set_path(struct sr_session *s, const char *path)
 }
 
 int
-sr_session_set_argv(struct sr_session *s, const char *const *argv,
-    size_t argc)
+sr_session_set_argv(struct sr_session *s, const char *const *argv, size_t argc)
 {
 	size_t i, oldbytes = 0, total = 0;
 	char **v;
@@ -188,8 +187,8 @@ sr_session_set_argv(struct sr_session *s, const char *const *argv,
 	for (i = 0; s->argv != NULL && i < s->argc; i++)
 		oldbytes += strlen(s->argv[i]) + 1;
 	if (s->meta_max != 0 &&
-	    (total > s->meta_max || s->meta_bytes - oldbytes >
-		    s->meta_max - total))
+	    (total > s->meta_max ||
+		s->meta_bytes - oldbytes > s->meta_max - total))
 		return (SR_FAILED);
 	if ((v = calloc(argc + 1, sizeof(*v))) == NULL)
 		return (SR_FATAL);

@@ -470,6 +470,13 @@ struct sr_ctx *sr_input_ctx(const struct sr_input *);
 
 enum sr_open_flags {
 	SR_OPEN_RAW = 1 << 0, /* do not decode gzip, zstd, xz or bzip2 */
+	/*
+	 * The caller needs neither the member's mode nor its size: a file
+	 * that a directory listing already typed as regular is not
+	 * statted again after it is opened (one system call less per file
+	 * when listing large sudo trees).
+	 */
+	SR_OPEN_NOSTAT = 1 << 1,
 };
 
 /*

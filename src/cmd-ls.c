@@ -130,6 +130,20 @@ cell(const struct sr_session *s, int col)
 	return (sr_buf_detach(&b, NULL));
 }
 
+/* Writes n spaces: printf("%-*s") per cell was a tenth of ls's time. */
+static void
+pad(size_t n)
+{
+	static const char spaces[] = "                                ";
+
+	while (n > 0) {
+		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+
+		fwrite(spaces, 1, k, stdout);
+		n -= k;
+	}
+}
+
 static int
 cmd_ls_exec(struct sr_args *a)
 {
@@ -140,6 +154,9 @@ cmd_ls_exec(struct sr_args *a)
 	char **cells;
 	int c, ncols = sr_args_has(a, 'l') ? NCOLS : COL_PATH;
 	int json = sr_args_has(a, OPT_JSON), rc = SR_EXIT_OK;
+	static char obuf[1 << 16];
+
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 
 	parse_filter(a, &f);
 	/* Operands are sources too: "sessrec ls DIR" reads just DIR. */
@@ -201,9 +218,13 @@ cmd_ls_exec(struct sr_args *a)
 	for (i = 0; i < nrows; i++) {
 		for (c = 0; c < ncols; c++) {
 			char *v = cells[i * NCOLS + (size_t)c];
+			size_t len = strlen(v);
 
-			printf("%-*s%s", c == ncols - 1 ? 0 : (int)width[c], v,
-			    c == ncols - 1 ? "\n" : "  ");
+			fwrite(v, 1, len, stdout);
+			if (c == ncols - 1)
+				putchar('\n');
+			else
+				pad(width[c] - len + 2);
 			free(v);
 		}
 	}

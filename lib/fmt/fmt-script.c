@@ -898,7 +898,8 @@ script_probe(struct sr_probe *p)
 		if (kind == K_LOG)
 			bid = pr.timing != NULL ? 100 : 90;
 		else if (kind == K_OTHER)
-			bid = pr.timing != NULL && log_named(p->member) ? 40 : 0;
+			bid =
+			    pr.timing != NULL && log_named(p->member) ? 40 : 0;
 		else if (strict != K_OTHER)
 			bid = pr.log_header ? 100 : 80;
 		else

@@ -107,7 +107,7 @@ struct sudo_data {
 };
 
 struct sudo_state {
-	char *dir;	   /* session directory in the input, "" for the top */
+	char *dir; /* session directory in the input, "" for the top */
 	size_t dirlen;
 	char *timing_name; /* full member name of timing, for locations */
 	struct sr_stream *timing;
@@ -274,7 +274,9 @@ open_file(struct sr_reader *r, struct sudo_state *st, const char *file,
 	if (file_name(st, file, buf) == NULL)
 		return (sr_reader_errorf(r, SR_FAILED, SR_E_LIMIT, NULL,
 		    "member name too long"));
-	s = sr_stream_open(r->in, buf, 0, sp, &r->err);
+	/* Only the mode of timing matters (completion); skip the others. */
+	s = sr_stream_open(r->in, buf,
+	    strcmp(file, "timing") == 0 ? 0 : SR_OPEN_NOSTAT, sp, &r->err);
 	if (s != SR_OK)
 		*sp = NULL;
 	return (s);
@@ -695,8 +697,8 @@ jp_ws(struct jp *j)
 {
 	const unsigned char *p = j->p;
 
-	while (p < j->end &&
-	    (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
+	while (
+	    p < j->end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
 		p++;
 	j->p = p;
 }
@@ -731,6 +733,73 @@ cp_len(unsigned long cp)
 	return (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4);
 }
 
+/* Bytes that stand for themselves in a JSON string. */
+static const unsigned char jplain[256] = {
+#define J8  1, 1, 1, 1, 1, 1, 1, 1
+#define J32 J8, J8, J8, J8
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0, /* controls */
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	1,
+	1,
+	0,
+	1,
+	1,
+	1,
+	1,
+	1,
+	J8,
+	J8,
+	J8, /* '"' */
+	J8,
+	J8,
+	J8,
+	1,
+	1,
+	1,
+	1,
+	0,
+	1,
+	1,
+	1, /* '\\' */
+	J32,
+	J32,
+	J32,
+	J32,
+	J32,
+#undef J8
+#undef J32
+};
+
 /*
  * Scans the string at j->p (a '"'), checking escapes and the length;
  * j->p ends after the closing quote.  0 or -1 with the error set.
@@ -746,8 +815,7 @@ jp_string(struct jp *j, struct jstr *out)
 	out->esc = 0;
 	for (;;) {
 		/* The common case: a run of plain bytes. */
-		for (run = p; p < end && *p != '"' && *p != '\\' && *p >= 0x20;
-		     p++)
+		for (run = p; p < end && jplain[*p]; p++)
 			;
 		len += (size_t)(p - run);
 		if (p == end)
@@ -782,8 +850,9 @@ jp_string(struct jp *j, struct jstr *out)
 				return (jp_fail(j, p, "lone low surrogate"));
 			if (cp >= 0xd800 && cp <= 0xdbff) {
 				if (end - p < 12)
-					return (end - p >= 8 && (p[6] != '\\' ||
-								    p[7] != 'u')
+					return (end - p >= 8 &&
+						    (p[6] != '\\' ||
+							p[7] != 'u')
 						? jp_fail(j, p,
 						      "lone high surrogate")
 						: jp_end(j));
@@ -813,8 +882,8 @@ jp_string(struct jp *j, struct jstr *out)
 	return (0);
 }
 
-/* Decodes a checked string into out (room for s->len bytes). */
-static void
+/* Decodes a checked string into out (room for s->rawlen); its length. */
+static size_t
 jstr_decode(const struct jstr *s, char *out)
 {
 	const unsigned char *p = s->raw, *end = s->raw + s->rawlen;
@@ -856,15 +925,13 @@ jstr_decode(const struct jstr *s, char *out)
 				*o++ = (unsigned char)(0x80 | (cp & 0x3f));
 			} else if (cp < 0x10000) {
 				*o++ = (unsigned char)(0xe0 | cp >> 12);
-				*o++ =
-				    (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+				*o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
 				*o++ = (unsigned char)(0x80 | (cp & 0x3f));
 			} else {
 				*o++ = (unsigned char)(0xf0 | cp >> 18);
 				*o++ =
 				    (unsigned char)(0x80 | (cp >> 12 & 0x3f));
-				*o++ =
-				    (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+				*o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
 				*o++ = (unsigned char)(0x80 | (cp & 0x3f));
 			}
 			p += 6;
@@ -875,6 +942,7 @@ jstr_decode(const struct jstr *s, char *out)
 		}
 		p += 2;
 	}
+	return ((size_t)((char *)o - out));
 }
 
 /*
@@ -882,14 +950,14 @@ jstr_decode(const struct jstr *s, char *out)
  * decoded into b (replacing what b held).  NULL when out of memory.
  */
 static const char *
-jstr_get(const struct jstr *s, struct sr_buf *b)
+jstr_get(struct jstr *s, struct sr_buf *b)
 {
 	if (!s->esc)
 		return ((const char *)s->raw);
 	sr_buf_reset(b);
-	if (sr_buf_reserve(b, s->len) != SR_E_NONE)
+	if (sr_buf_reserve(b, s->rawlen) != SR_E_NONE)
 		return (NULL);
-	jstr_decode(s, b->data);
+	s->len = jstr_decode(s, b->data);
 	b->len = s->len;
 	b->data[b->len] = '\0';
 	return (b->data);
@@ -1056,6 +1124,31 @@ jp_check(struct jp *j)
 }
 
 /*
+ * The string at j->p in a checked document: its closing quote is the
+ * first '"' not escaped, found with memchr().  out->len is an upper
+ * bound until jstr_get() decodes it (decoding only shortens).
+ */
+static void
+jw_string(struct jp *j, struct jstr *out)
+{
+	const unsigned char *q = j->p + 1, *e, *b;
+
+	for (;;) {
+		e = memchr(q, '"', (size_t)(j->end - q));
+		for (b = e; b > j->p + 1 && b[-1] == '\\'; b--)
+			;
+		if (((e - b) & 1) == 0)
+			break;
+		q = e + 1;
+	}
+	out->raw = j->p + 1;
+	out->rawlen = (size_t)(e - out->raw);
+	out->len = out->rawlen;
+	out->esc = memchr(out->raw, '\\', out->rawlen) != NULL;
+	j->p = e + 1;
+}
+
+/*
  * Walking a checked document: these cannot fail.  jw_next steps to the
  * next member of an object (key in *key) or element of an array (key
  * NULL) after its opening bracket or the previous value; 0 at the end.
@@ -1074,7 +1167,7 @@ jw_next(struct jp *j, struct jstr *key)
 		return (0);
 	}
 	if (key != NULL) {
-		(void)jp_string(j, key);
+		jw_string(j, key);
 		jp_ws(j);
 		j->p++; /* ':' */
 		jp_ws(j);
@@ -1189,7 +1282,7 @@ jf_field(struct jfill *f, enum sr_field fld)
 		return (sr_reader_warnf(f->r, &f->loc, "%s is not a string",
 		    f->key));
 	}
-	(void)jp_string(f->j, &s);
+	jw_string(f->j, &s);
 	if ((v = jstr_get(&s, &f->sbuf)) == NULL)
 		return (jf_nomem(f));
 	return (set_field(f->r, fld, v, s.len));
@@ -1207,8 +1300,8 @@ jf_argv(struct jfill *f)
 
 	if (jw_kind(j) != '[') {
 		(void)jp_skip(j, 1);
-		return (sr_reader_warnf(f->r, &f->loc,
-		    "runargv is not an array"));
+		return (
+		    sr_reader_warnf(f->r, &f->loc, "runargv is not an array"));
 	}
 	sr_buf_reset(&f->abuf);
 	while (jw_next(j, NULL)) {
@@ -1222,7 +1315,7 @@ jf_argv(struct jfill *f)
 			    "runargv holds a non-string");
 			continue;
 		}
-		(void)jp_string(j, &s);
+		jw_string(j, &s);
 		if (n == cap) {
 			size_t *no;
 
@@ -1262,7 +1355,7 @@ jf_argv(struct jfill *f)
 
 /* Whether the string is a "TERM=" entry; sets the term when so. */
 static int
-jf_term(struct jfill *f, const struct jstr *s, int *found)
+jf_term(struct jfill *f, struct jstr *s, int *found)
 {
 	const char *v;
 
@@ -1272,7 +1365,7 @@ jf_term(struct jfill *f, const struct jstr *s, int *found)
 		return (SR_OK);
 	if ((v = jstr_get(s, &f->sbuf)) == NULL)
 		return (jf_nomem(f));
-	if (memcmp(v, "TERM=", 5) != 0)
+	if (s->len < 5 || memcmp(v, "TERM=", 5) != 0)
 		return (SR_OK);
 	*found = 1;
 	return (set_field(f->r, SR_F_TERM, v + 5, s->len - 5));
@@ -1307,7 +1400,7 @@ jf_array(struct jfill *f)
 			bad = 1;
 			continue;
 		}
-		(void)jp_string(j, &s);
+		jw_string(j, &s);
 		if (isenv && st != SR_FATAL)
 			st = worst(st, jf_term(f, &s, &term));
 		if (bad || left > 0 || st == SR_FATAL) {
@@ -1406,7 +1499,7 @@ jf_other(struct jfill *f)
 
 	switch (jw_kind(j)) {
 	case '"':
-		(void)jp_string(j, &s);
+		jw_string(j, &s);
 		if ((v = jstr_get(&s, &f->sbuf)) == NULL)
 			return (jf_nomem(f));
 		return (jf_extra(f, f->k, v, s.len));
@@ -1531,7 +1624,7 @@ jf_member(struct jfill *f)
 		const char *p;
 		size_t n;
 
-		(void)jp_string(j, &sv);
+		jw_string(j, &sv);
 		if ((p = jstr_get(&sv, &f->sbuf)) == NULL)
 			return (jf_nomem(f));
 		n = strnlen(p, sv.len);
@@ -1658,8 +1751,7 @@ unreadable:
 		char msg[SR_ERROR_MSG_MAX];
 
 		(void)strlcpy(msg, r->err.msg, sizeof(msg));
-		(void)sr_reader_warnf(r, &loc, "cannot read log.json: %s",
-		    msg);
+		(void)sr_reader_warnf(r, &loc, "cannot read log.json: %s", msg);
 		e = SR_FAILED;
 	}
 out:

@@ -89,6 +89,8 @@ struct la_client {
 	size_t taillen;
 	size_t tailpos;
 	int errnum; /* of a failed read */
+	int whole;  /* buf[0..prelen) is the whole source: no reads */
+	size_t prelen;
 };
 
 static la_ssize_t
@@ -102,6 +104,13 @@ la_read(struct archive *a, void *arg, const void **out)
 			*out = c->src->mem + c->pos;
 			r = (ssize_t)(c->src->len - c->pos);
 			c->pos = c->src->len;
+			return (r);
+		}
+	} else if (c->whole) {
+		if ((uint64_t)c->pos < c->prelen) {
+			*out = c->buf + c->pos;
+			r = (ssize_t)(c->prelen - (size_t)c->pos);
+			c->pos = (int64_t)c->prelen;
 			return (r);
 		}
 	} else {
@@ -696,10 +705,10 @@ dec_more(struct sr_stream *s, struct sr_decoder *d)
 }
 
 int
-sr_decoder_open(struct sr_stream *s)
+sr_decoder_open(struct sr_stream *s, const unsigned char *pre, size_t prelen,
+    int whole)
 {
 	struct sr_decoder *d;
-	unsigned char m[2];
 	char why[160];
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
@@ -711,13 +720,23 @@ sr_decoder_open(struct sr_stream *s)
 	d->maxdec = sr_ctx_limit(s->ctx, SR_LIMIT_DECODED);
 	if ((d->chunk = malloc(LA_BLOCK)) == NULL)
 		goto nomem;
-	if (s->src.mem == NULL) {
+	if (s->src.mem == NULL && whole && prelen <= LA_BLOCK) {
+		/*
+		 * The stream already read the whole (small) member: keep a
+		 * copy and decode it without another read.
+		 */
+		d->c.cap = prelen > 0 ? prelen : 1;
+		if ((d->c.buf = malloc(d->c.cap)) == NULL)
+			goto nomem;
+		memcpy(d->c.buf, pre, prelen);
+		d->c.prelen = prelen;
+		d->c.whole = 1;
+	} else if (s->src.mem == NULL) {
 		d->c.cap = LA_BLOCK;
 		if ((d->c.buf = malloc(d->c.cap)) == NULL)
 			goto nomem;
 	}
-	d->gzip =
-	    sr_src_pread(&s->src, m, 2, 0) == 2 && m[0] == 0x1f && m[1] == 0x8b;
+	d->gzip = prelen >= 2 && pre[0] == 0x1f && pre[1] == 0x8b;
 	/*
 	 * libarchive fails to open a gzip stream that ends before its
 	 * first output block is full: a small live sudo log.
@@ -726,16 +745,29 @@ sr_decoder_open(struct sr_stream *s)
 		return (SR_FAILED);
 	/*
 	 * Decode the first block now, so that a member that cannot be
-	 * decoded at all fails to open rather than at its first read.
+	 * decoded at all fails to open rather than at its first read.  A
+	 * small member read whole is decoded to its end: its stream then
+	 * reads the decoded bytes in place.
 	 */
-	while (!d->done && d->total == 0)
+	while (
+	    !d->done && (d->total == 0 || (d->c.whole && d->total < LA_BLOCK)))
 		if (dec_more(s, d) == -1)
-			return (SR_FAILED);
+			return (d->total > 0 ? SR_OK : SR_FAILED);
 	return (SR_OK);
 nomem:
 	(void)sr_error_set(&s->err, SR_FATAL, SR_E_NOMEM, s->in->path, NULL,
 	    "out of memory");
 	return (SR_FATAL);
+}
+
+const unsigned char *
+sr_decoder_mem(const struct sr_decoder *d, size_t *len)
+{
+	if (!d->done || d->failed || d->spool.fd != -1 ||
+	    (uint64_t)d->memlen != (uint64_t)d->total)
+		return (NULL);
+	*len = d->memlen;
+	return (d->mem != NULL ? d->mem : empty);
 }
 
 void

@@ -78,11 +78,24 @@ sr_src_close(struct sr_src *src)
 	src->own_fd = 0;
 }
 
+size_t
+sr_stream_window_cap(const struct sr_stream *s)
+{
+	/*
+	 * A small spooled member needs no large window.  A file on disk
+	 * gets the full window even when small, since it may be a live
+	 * log that grows while it is read.
+	 */
+	if (s->dec == NULL && s->src.len >= 0 && s->src.len < SR_WINDOW_SIZE)
+		return (((size_t)s->src.len + 1 + 4095) & ~(size_t)4095);
+	return (SR_WINDOW_SIZE);
+}
+
 int
 sr_stream_window_init(struct sr_stream *s)
 {
-	int64_t size;
-	size_t cap = SR_WINDOW_SIZE;
+	const unsigned char *mem;
+	size_t cap, len;
 
 	if (s->dec == NULL && s->src.mem != NULL) {
 		s->in_place = 1;
@@ -90,16 +103,14 @@ sr_stream_window_init(struct sr_stream *s)
 		s->wlen = (size_t)s->src.len;
 		return (0);
 	}
-	/*
-	 * A small spooled member needs no large window.  A file on disk
-	 * gets the full window even when small, since it may be a live
-	 * log that grows while it is read.
-	 */
-	if (s->dec == NULL && s->src.len >= 0) {
-		size = s->src.len;
-		if (size < SR_WINDOW_SIZE)
-			cap = ((size_t)size + 1 + 4095) & ~(size_t)4095;
+	/* Everything decoded already, in memory: read it there. */
+	if (s->dec != NULL && (mem = sr_decoder_mem(s->dec, &len)) != NULL) {
+		s->in_place = 1;
+		s->win = mem;
+		s->wlen = len;
+		return (0);
 	}
+	cap = sr_stream_window_cap(s);
 	if ((s->buf = malloc(cap)) == NULL)
 		return (-1);
 	s->cap = cap;

@@ -56,8 +56,8 @@ struct sr_imember {
 	unsigned char *owned;
 	int64_t off;
 	int64_t len;
-	size_t seq; /* arrival order, so that later duplicates win */
-	int lazy;   /* directory member not statted yet */
+	size_t seq;  /* arrival order, so that later duplicates win */
+	int lazy;    /* directory member not statted yet */
 	int sibling; /* SR_INPUT_FILE: a partner file beside the named one */
 };
 
@@ -77,7 +77,7 @@ struct sr_input {
 	struct sr_imember *m; /* sorted by name once the input is open */
 	size_t n;
 	size_t cap;
-	int fd; /* SR_INPUT_FILE: the file; SR_INPUT_DIR: the dir */
+	int fd;	   /* SR_INPUT_FILE: the file; SR_INPUT_DIR: the dir */
 	int dirfd; /* SR_INPUT_FILE: its directory, for siblings, or -1 */
 	struct sr_spool spool; /* archive members past the memory budget */
 	uint64_t spool_mem;    /* archive member bytes held in memory */
@@ -153,6 +153,8 @@ ssize_t sr_src_pread(const struct sr_src *, void *, size_t, int64_t off);
 void sr_src_close(struct sr_src *);
 /* Sets up the window once src and dec are in place.  0 or -1 (ENOMEM). */
 int sr_stream_window_init(struct sr_stream *);
+/* The size of the window a stream over a descriptor starts with. */
+size_t sr_stream_window_cap(const struct sr_stream *);
 
 /* input-dir.c */
 int sr_input_dir_scan(struct sr_input *, struct sr_error *);
@@ -168,10 +170,18 @@ int sr_archive_load(struct sr_input *, const struct sr_src *, int *isarch,
 /* Whether the first bytes are gzip, zstd, xz or bzip2. */
 int sr_decoder_magic(const unsigned char *, size_t);
 /*
- * Starts decoding src for stream s (s->dec set).  SR_OK, or SR_FAILED
- * with s->err set when nothing can be decoded.
+ * Starts decoding src for stream s (s->dec set).  pre[0..prelen) are the
+ * first raw bytes, already read; whole says they are all of them (the
+ * decoder then reads nothing more).  SR_OK, or SR_FAILED with s->err
+ * set when nothing can be decoded.
  */
-int sr_decoder_open(struct sr_stream *);
+int sr_decoder_open(struct sr_stream *, const unsigned char *pre, size_t prelen,
+    int whole);
+/*
+ * All the decoded bytes when decoding has ended and they are in memory
+ * (*len set), else NULL.  Stable until sr_decoder_close().
+ */
+const unsigned char *sr_decoder_mem(const struct sr_decoder *, size_t *len);
 void sr_decoder_close(struct sr_decoder *);
 /*
  * Reads decoded bytes at off: count, 0 at the end, -1 with s->err set

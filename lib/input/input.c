@@ -160,6 +160,12 @@ sr_input_sort(struct sr_input *in)
 
 	if (in->n < 2)
 		return;
+	/* A directory walk delivers its members in order already. */
+	for (i = 1; i < in->n; i++)
+		if (strcmp(in->m[i - 1].name, in->m[i].name) >= 0)
+			break;
+	if (i == in->n)
+		return;
 	qsort(in->m, in->n, sizeof(*in->m), member_cmp);
 	/* Of a run of equal names, keep the last one the archive held. */
 	for (i = 0, j = 0; i < in->n; i++) {
@@ -522,9 +528,14 @@ sr_input_ctx(const struct sr_input *in)
 	return (in->ctx);
 }
 
-/* Opens a member of a directory input without following links. */
+/*
+ * Opens a member of a directory input without following links.  The
+ * fstat() that checks it also fills in a lazy member's size and mode,
+ * so that sr_input_stat() after an open costs no system call.
+ */
 static int
-open_dir_member(struct sr_stream *s, struct sr_error *err)
+open_dir_member(struct sr_stream *s, struct sr_imember *m, unsigned flags,
+    struct sr_error *err)
 {
 	struct stat st;
 	int fd, saved;
@@ -534,6 +545,17 @@ open_dir_member(struct sr_stream *s, struct sr_error *err)
 	if (fd == -1)
 		return (sr_error_errno(err, SR_FAILED, errno, s->in->path,
 		    s->name, -1, "cannot open"));
+	/*
+	 * The listing typed it a regular file and the caller does not need
+	 * the mode; O_NOFOLLOW and O_NONBLOCK keep a file swapped for a
+	 * link or a FIFO since then from doing harm.
+	 */
+	if ((flags & SR_OPEN_NOSTAT) && m->lazy) {
+		s->src.fd = fd;
+		s->src.own_fd = 1;
+		s->src.len = -1;
+		return (SR_OK);
+	}
 	if (fstat(fd, &st) == -1) {
 		saved = errno;
 		(void)close(fd);
@@ -549,29 +571,74 @@ open_dir_member(struct sr_stream *s, struct sr_error *err)
 		return (sr_error_set(err, SR_FAILED, SR_E_IO, s->in->path, &loc,
 		    "cannot open: not a regular file"));
 	}
+	if (m->lazy) {
+		m->pub.size = st.st_size;
+		m->pub.mode = (uint32_t)st.st_mode;
+		m->pub.mtime_ns = mtime_ns(&st);
+		m->lazy = 0;
+	}
 	s->src.fd = fd;
 	s->src.own_fd = 1;
 	s->src.len = -1;
 	return (SR_OK);
 }
 
-/* Reads the first bytes of the raw member to look for a compression magic. */
+/*
+ * Reads the first window of a member held in a file (a short read of a
+ * regular file is its end), or looks at the start of a member in
+ * memory, and starts a decoder when it begins with a compression magic.
+ */
 static int
-sniff(struct sr_stream *s, unsigned char *buf, size_t n, size_t *got,
-    struct sr_error *err)
+first_read(struct sr_stream *s, unsigned flags, struct sr_error *err)
 {
+	const unsigned char *pre;
+	size_t got, n;
 	ssize_t r;
+	int status, whole;
 
-	*got = 0;
-	while (*got < n) {
-		r = sr_src_pread(&s->src, buf + *got, n - *got, (int64_t)*got);
-		if (r == -1)
+	if (s->src.mem != NULL) {
+		pre = s->src.mem;
+		got = (size_t)s->src.len;
+		whole = 1;
+	} else {
+		n = sr_stream_window_cap(s);
+		if ((s->buf = malloc(n)) == NULL)
+			return (sr_error_set(err, SR_FATAL, SR_E_NOMEM,
+			    s->in->path, NULL, "out of memory"));
+		s->cap = n;
+		s->win = s->buf;
+		if ((r = sr_src_pread(&s->src, s->buf, n, 0)) == -1)
 			return (sr_error_errno(err, SR_FAILED, errno,
-			    s->in->path, s->name, (int64_t)*got, "read error"));
-		if (r == 0)
-			break;
-		*got += (size_t)r;
+			    s->in->path, s->name, 0, "read error"));
+		pre = s->buf;
+		got = (size_t)r;
+		whole = got < n;
 	}
+	if (!(flags & SR_OPEN_RAW) && sr_decoder_magic(pre, got)) {
+		status = sr_decoder_open(s, pre, got, whole);
+		if (status != SR_OK) {
+			if (err != NULL)
+				*err = s->err;
+			return (status);
+		}
+		/* The window now holds decoded bytes. */
+		free(s->buf);
+		s->buf = NULL;
+		s->win = NULL;
+		s->cap = 0;
+		if (sr_stream_window_init(s) != 0)
+			return (sr_error_set(err, SR_FATAL, SR_E_NOMEM,
+			    s->in->path, NULL, "out of memory"));
+		return (SR_OK);
+	}
+	if (s->src.mem != NULL) {
+		if (sr_stream_window_init(s) != 0)
+			return (sr_error_set(err, SR_FATAL, SR_E_NOMEM,
+			    s->in->path, NULL, "out of memory"));
+		return (SR_OK);
+	}
+	s->wlen = got;
+	s->eof = whole;
 	return (SR_OK);
 }
 
@@ -581,8 +648,6 @@ sr_stream_open(struct sr_input *in, const char *member, unsigned flags,
 {
 	struct sr_stream *s;
 	struct sr_imember *m;
-	unsigned char magic[16];
-	size_t got;
 	int status;
 
 	if (sp == NULL)
@@ -610,7 +675,8 @@ sr_stream_open(struct sr_input *in, const char *member, unsigned flags,
 	switch (m->where) {
 	case SR_MDATA_DISK:
 		if (in->kind == SR_INPUT_DIR || m->sibling) {
-			if ((status = open_dir_member(s, err)) != SR_OK)
+			if ((status = open_dir_member(s, m, flags, err)) !=
+			    SR_OK)
 				goto fail;
 		} else {
 			/* Shared with the input: streams use pread(). */
@@ -628,22 +694,13 @@ sr_stream_open(struct sr_input *in, const char *member, unsigned flags,
 		s->src.len = m->len;
 		break;
 	}
-	if (!(flags & SR_OPEN_RAW)) {
-		if ((status = sniff(s, magic, sizeof(magic), &got, err)) !=
-		    SR_OK)
-			goto fail;
-		if (sr_decoder_magic(magic, got) &&
-		    (status = sr_decoder_open(s)) != SR_OK) {
-			if (err != NULL)
-				*err = s->err;
-			goto fail;
-		}
-	}
-	if (sr_stream_window_init(s) != 0) {
-		status = sr_error_set(err, SR_FATAL, SR_E_NOMEM, in->path, NULL,
-		    "out of memory");
+	/*
+	 * The first window is read at once: its start tells whether the
+	 * member is compressed, and a small member is then read whole by
+	 * one system call.
+	 */
+	if ((status = first_read(s, flags, err)) != SR_OK)
 		goto fail;
-	}
 	*sp = s;
 	return (SR_OK);
 fail:

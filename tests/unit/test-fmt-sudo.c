@@ -1366,6 +1366,307 @@ test_bad(void **state)
 	}
 }
 
+/*
+ * The log.json parser, through the reader: valid documents of sudo's
+ * shape in any order and spacing, escapes, raw bytes, unknown nested
+ * values; and broken ones, which must be refused with the exact place
+ * (the legacy log then takes over, so the actor becomes "alice").
+ */
+struct json_case {
+	const char *name;
+	const char *doc;
+	size_t len;	   /* 0: strlen(doc) */
+	uint64_t meta;	   /* meta limit, 0 for the default */
+	const char *err;   /* the warning for a refused document */
+	const char *actor; /* NULL: not checked */
+	const char *cmd;   /* command, NULL: not checked */
+	const char *argv;  /* argv joined by '|', NULL: not checked */
+	const char *term;  /* NULL: not checked */
+	unsigned rows, cols;
+	int64_t start;	   /* 0: not checked */
+	const char *ex[8]; /* extras: key, value (NULL: absent) */
+	const char *warn;  /* the one warning of a used document */
+};
+
+#define JU     "member 's/log.json': "
+#define JBIG_N 1100
+static char jbig[JBIG_N + 64];
+static char jdeep[200];
+
+static const struct json_case json_cases[] = {
+	{ .name = "compact, sudo's keys",
+	    .doc = "{\"timestamp\":{\"seconds\":10,\"nanoseconds\":20},"
+		   "\"submituser\":\"bob\",\"command\":\"/bin/sh\","
+		   "\"runargv\":[\"sh\",\"-c\",\"x\"],\"lines\":24,"
+		   "\"columns\":80,\"runenv\":[\"A=1\",\"TERM=vt100\"]}",
+	    .actor = "bob",
+	    .cmd = "/bin/sh",
+	    .argv = "sh|-c|x",
+	    .term = "vt100",
+	    .rows = 24,
+	    .cols = 80,
+	    .start = 10000000020LL,
+	    .ex = { "sudo.runenv", "A=1\nTERM=vt100" } },
+	{ .name = "reordered keys, odd white space",
+	    .doc = " \r\n\t{ \"columns\" :80 ,\"runargv\" : [ ] ,\n"
+		   "\"lines\"\t:\t24,\"timestamp\" : { \"nanoseconds\" : 1 ,"
+		   " \"seconds\" : 2 } , \"submituser\" : \"bob\" }\n\n",
+	    .actor = "bob",
+	    .argv = "",
+	    .rows = 24,
+	    .cols = 80,
+	    .start = 2000000001LL },
+	{ .name = "logsrvd members appended, unknown nested values skipped",
+	    .doc = "{\"submituser\":\"bob\",\"uuid\":\"u-1\","
+		   "\"iolog_offset\":{\"seconds\":3,\"nanoseconds\":4},"
+		   "\"deep\":{\"a\":[[1,{\"b\":null}],{}],\"c\":\"}\\\"]\"},"
+		   "\"n\":-12,\"r\":1.5e-3,\"t\":true,\"f\":false,\"z\":null,"
+		   "\"command\":\"ok\"}",
+	    .actor = "bob",
+	    .cmd = "ok",
+	    .ex = { "sudo.uuid", "u-1", "sudo.iolog_offset", "3.000000004",
+		"sudo.deep", "{\"a\":[[1,{\"b\":null}],{}],\"c\":\"}\\\"]\"}",
+		"sudo.r", "1.5e-3" } },
+	{ .name = "scalar extras",
+	    .doc = "{\"submituser\":\"bob\",\"n\":-12,\"t\":true,"
+		   "\"f\":false,\"z\":null,\"big\":99999999999999999999}",
+	    .actor = "bob",
+	    .ex = { "sudo.n", "-12", "sudo.t", "true", "sudo.f", "false",
+		"sudo.big", "99999999999999999999" } },
+	{ .name = "escapes and surrogate pairs",
+	    .doc = "{\"submituser\":\"a\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041"
+		   "\\u00e9\\u20ac\\ud83d\\ude00\\u001b\"}",
+	    .actor = "a\"\\/\b\f\n\r\tA\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
+		     "\x1b" },
+	{ .name = "raw 0xFF and other invalid UTF-8 kept",
+	    .doc = "{\"submituser\":\"b\xff\xc3\",\"runargv\":[\"\xff\","
+		   "\"\xc0\xaf\"]}",
+	    .actor = "b\xff\xc3",
+	    .argv = "\xff|\xc0\xaf" },
+	{ .name = "duplicate keys: the last wins",
+	    .doc = "{\"submituser\":\"a\",\"lines\":30,\"submituser\":\"b\","
+		   "\"x\":1,\"x\":\"2\",\"lines\":40,\"columns\":90}",
+	    .actor = "b",
+	    .rows = 40,
+	    .cols = 90,
+	    .ex = { "sudo.x", "2" } },
+	{ .name = "a later bad value clears the field",
+	    .doc = "{\"submituser\":\"a\",\"runuser\":\"r\",\"runuser\":5}",
+	    .actor = "a",
+	    .warn = JU "runuser is not a string" },
+	{ .name = "escaped TERM entry in runenv",
+	    .doc = "{\"submituser\":\"bob\",\"runenv\":[\"\\u0054ERM=xt\"]}",
+	    .actor = "bob",
+	    .term = "xt" },
+	{ .name = "truncated inside a string",
+	    .doc = "{\"submituser\":\"bo",
+	    .err = JU "line 1: offset 17: "
+		      "log.json unusable: unexpected end of data" },
+	{ .name = "truncated after a member",
+	    .doc = "{\n  \"a\": 1,\n",
+	    .err = JU "line 3: offset 12: "
+		      "log.json unusable: unexpected end of data" },
+	{ .name = "empty file",
+	    .doc = "",
+	    .err = JU "line 1: offset 0: log.json unusable: unexpected end "
+		      "of data" },
+	{ .name = "not an object",
+	    .doc = "  [1]",
+	    .err = JU "line 1: offset 2: log.json unusable: not an object" },
+	{ .name = "trailing garbage",
+	    .doc = "{\"a\":1}\n}",
+	    .err = JU "line 2: offset 8: log.json unusable: data after the "
+		      "object" },
+	{ .name = "two objects",
+	    .doc = "{}{}",
+	    .err = JU "line 1: offset 2: log.json unusable: data after the "
+		      "object" },
+	{ .name = "trailing comma",
+	    .doc = "{\"a\":1,}",
+	    .err = JU "line 1: offset 7: log.json unusable: expected a key" },
+	{ .name = "missing colon",
+	    .doc = "{\"a\" 1}",
+	    .err = JU "line 1: offset 5: log.json unusable: expected ':'" },
+	{ .name = "missing comma in an array",
+	    .doc = "{\"a\":[1 2]}",
+	    .err = JU "line 1: offset 8: log.json unusable: expected ',' or "
+		      "']'" },
+	{ .name = "single quotes",
+	    .doc = "{'a':1}",
+	    .err = JU "line 1: offset 1: log.json unusable: expected a key" },
+	{ .name = "bad escape",
+	    .doc = "{\"a\":\"x\\q\"}",
+	    .err = JU "line 1: offset 7: log.json unusable: invalid escape" },
+	{ .name = "bad \\u escape",
+	    .doc = "{\"a\":\"\\u12g4\"}",
+	    .err = JU "line 1: offset 6: log.json unusable: invalid \\u "
+		      "escape" },
+	{ .name = "lone high surrogate",
+	    .doc = "{\"a\":\"\\ud800x\"}",
+	    .err = JU "line 1: offset 6: log.json unusable: lone high "
+		      "surrogate" },
+	{ .name = "high surrogate and a non-low",
+	    .doc = "{\"a\":\"\\ud800\\u0041\"}",
+	    .err = JU "line 1: offset 6: log.json unusable: lone high "
+		      "surrogate" },
+	{ .name = "lone low surrogate",
+	    .doc = "{\"a\":\"\\udc00\"}",
+	    .err = JU "line 1: offset 6: log.json unusable: lone low "
+		      "surrogate" },
+	{ .name = "raw control byte in a string",
+	    .doc = "{\"a\":\"x\ty\"}",
+	    .err = JU "line 1: offset 7: log.json unusable: control "
+		      "character in string" },
+	{ .name = "raw NUL byte",
+	    .doc = "{\"a\":\"x\0\"}",
+	    .len = 10,
+	    .err = JU "line 1: offset 7: log.json unusable: control "
+		      "character in string" },
+	{ .name = "bad numbers",
+	    .doc = "{\"a\":01}",
+	    .err = JU "line 1: offset 6: log.json unusable: expected ',' or "
+		      "'}'" },
+	{ .name = "number without digits",
+	    .doc = "{\"a\":-x}",
+	    .err = JU "line 1: offset 6: log.json unusable: invalid number" },
+	{ .name = "fraction without digits",
+	    .doc = "{\"a\":1.}",
+	    .err = JU "line 1: offset 7: log.json unusable: invalid number" },
+	{ .name = "bad literal",
+	    .doc = "{\"a\":nul}",
+	    .err = JU "line 1: offset 5: log.json unusable: invalid literal" },
+	{ .name = "unexpected character",
+	    .doc = "{\"a\":+1}",
+	    .err = JU "line 1: offset 5: log.json unusable: unexpected "
+		      "character" },
+	{ .name = "nesting deeper than the bound",
+	    .doc = jdeep,
+	    .err = JU "line 1: offset 37: log.json unusable: nested too "
+		      "deeply" },
+	{ .name = "string over the meta limit",
+	    .doc = jbig,
+	    .meta = 1024,
+	    .err = JU "line 1: offset 22: log.json unusable: string too "
+		      "long" },
+};
+
+static void
+json_fixtures(void)
+{
+	size_t i, n = 0;
+
+	/* {"submituser":"x","a": then 16 '[' (one too many). */
+	n = (size_t)snprintf(jdeep, sizeof(jdeep),
+	    "{\"submituser\":\"x\",\"a\":");
+	for (i = 0; i < 16; i++)
+		jdeep[n++] = '[';
+	jdeep[n] = '\0';
+	n = (size_t)snprintf(jbig, sizeof(jbig),
+	    "{\"submituser\":\"x\",\"a\":\"");
+	memset(jbig + n, 'y', JBIG_N);
+	n += JBIG_N;
+	(void)snprintf(jbig + n, sizeof(jbig) - n, "\"}");
+}
+
+static void
+test_json(void **state)
+{
+	size_t i, k;
+
+	(void)state;
+	json_fixtures();
+	for (i = 0; i < nitems(json_cases); i++) {
+		const struct json_case *c = &json_cases[i];
+		struct file_spec f[4];
+		struct diags d;
+		struct sr_ctx *ctx = new_ctx(&d);
+		struct sr_input *in;
+		struct sr_reader *r;
+		struct sr_error err;
+		const struct sr_session *s;
+		struct tmp_dir t;
+		char argv[256];
+		int st;
+
+		memset(f, 0, sizeof(f));
+		f[0].name = "log.json";
+		f[0].data = c->doc;
+		f[0].len = c->len;
+		f[1].name = "log";
+		f[1].data = LOG_OK;
+		f[2].name = "timing";
+		f[2].data = "4 0.5 1\n";
+		if (c->meta)
+			sr_ctx_set_limit(ctx, SR_LIMIT_META, c->meta);
+		if (c->doc[0] == '\0' && c->len == 0)
+			f[0].len = 0;
+		if (sr_input_open(ctx, tmp_session(&t, f), &in, &err) != SR_OK)
+			fail_msg("%s: open: %s", c->name, err.msg);
+		if (sr_reader_open(ctx, in, "s", &sr_fmt_sudo, &r, &err) !=
+		    SR_OK)
+			fail_msg("%s: reader: %s", c->name, err.msg);
+		st = sr_reader_next_session(r, &s);
+		if (st != SR_OK && st != SR_WARN)
+			fail_msg("%s: next_session %d", c->name, st);
+		/* The data file is absent: that warning comes later. */
+		if (c->err != NULL || c->warn != NULL) {
+			if (d.n != 1 ||
+			    strcmp(d.msg[0], c->err ? c->err : c->warn) != 0) {
+				dump_diags(&d);
+				fail_msg("%s: want the warning '%s'", c->name,
+				    c->err ? c->err : c->warn);
+			}
+		} else if (d.n != 0) {
+			dump_diags(&d);
+			fail_msg("%s: %zu warnings", c->name, d.n);
+		}
+		if (c->err != NULL)
+			check_str(c->name, "actor", s->field[SR_F_ACTOR],
+			    "alice");
+		if (c->actor != NULL)
+			check_str(c->name, "actor", s->field[SR_F_ACTOR],
+			    c->actor);
+		if (c->cmd != NULL)
+			check_str(c->name, "command", s->field[SR_F_COMMAND],
+			    c->cmd);
+		if (c->term != NULL)
+			check_str(c->name, "term", s->field[SR_F_TERM],
+			    c->term);
+		if (c->argv != NULL) {
+			size_t al = 0, l;
+
+			argv[0] = '\0';
+			for (k = 0; s->argv != NULL && k < s->argc; k++) {
+				l = strlen(s->argv[k]);
+				if (al + l + 2 > sizeof(argv))
+					fail_msg("%s: argv too long", c->name);
+				if (k > 0)
+					argv[al++] = '|';
+				memcpy(argv + al, s->argv[k], l + 1);
+				al += l;
+			}
+			if (s->argv == NULL)
+				fail_msg("%s: no argv", c->name);
+			check_str(c->name, "argv", argv, c->argv);
+		}
+		if ((c->rows || c->cols) &&
+		    (s->rows != c->rows || s->cols != c->cols ||
+			!(s->have & SR_HAVE_GEOMETRY)))
+			fail_msg("%s: size %ux%u", c->name, s->rows, s->cols);
+		if (c->start != 0 &&
+		    (!(s->have & SR_HAVE_START) || s->start_ns != c->start))
+			fail_msg("%s: start %lld", c->name,
+			    (long long)s->start_ns);
+		for (k = 0; k + 1 < nitems(c->ex) && c->ex[k] != NULL; k += 2)
+			check_str(c->name, c->ex[k],
+			    sr_session_extra(s, c->ex[k]), c->ex[k + 1]);
+		sr_reader_close(r);
+		sr_input_close(in);
+		tmp_remove(&t);
+		sr_ctx_free(ctx);
+	}
+}
+
 /* A reader rooted at a file of the session reads its directory. */
 static void
 test_file_root(void **state)
@@ -1476,6 +1777,7 @@ main(void)
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_state_archive),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_file_root),
 		cmocka_unit_test(test_generated),
 	};
