@@ -189,6 +189,13 @@ size_t sr_dirlen(const char *path);
 int sr_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
 int sr_parse_i64(const char *s, size_t len, int64_t *out);
 
+/*
+ * Length of the valid UTF-8 sequence at s (1..4), or 0 with *sub set to
+ * the length of the maximal invalid subpart (at least 1), which is what
+ * one U+FFFD replaces.
+ */
+size_t sr_utf8_seq(const unsigned char *s, size_t len, size_t *sub);
+
 /* Saturating nanosecond addition. */
 static inline int64_t
 sr_ns_add(int64_t a, int64_t b)

@@ -43,11 +43,12 @@
 static const char hexdig[] = "0123456789abcdef";
 
 size_t
-sr_utf8_valid(const unsigned char *s, size_t len)
+sr_utf8_seq(const unsigned char *s, size_t len, size_t *sub)
 {
 	unsigned char c, lo = 0x80, hi = 0xbf;
 	size_t n, i;
 
+	*sub = 1;
 	if (len == 0)
 		return (0);
 	c = s[0];
@@ -74,14 +75,23 @@ sr_utf8_valid(const unsigned char *s, size_t len)
 			hi = 0x8f;
 	} else
 		return (0);
-	if (len < n)
-		return (0);
-	if (s[1] < lo || s[1] > hi)
-		return (0);
-	for (i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
+	for (i = 1; i < n; i++) {
+		if (i >= len || s[i] < lo || s[i] > hi) {
+			*sub = i;
 			return (0);
+		}
+		lo = 0x80;
+		hi = 0xbf;
+	}
 	return (n);
+}
+
+size_t
+sr_utf8_valid(const unsigned char *s, size_t len)
+{
+	size_t sub;
+
+	return (sr_utf8_seq(s, len, &sub));
 }
 
 /* Decodes a sequence already checked by sr_utf8_valid(). */

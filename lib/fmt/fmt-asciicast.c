@@ -260,46 +260,6 @@ json_secs(const json_t *v, int64_t *ns)
  * code points past U+10FFFF).
  */
 
-/*
- * Length of the valid sequence at s, or 0; *sub is set to the length of
- * the maximal invalid subpart (at least 1) when it is invalid.
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t len, size_t *sub)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	*sub = 1;
-	if (c < 0x80)
-		return (1);
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
-		return (0);
-	for (i = 1; i < n; i++) {
-		if (i >= len || s[i] < lo || s[i] > hi) {
-			*sub = i;
-			return (0);
-		}
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	return (n);
-}
-
 static int
 utf8_ok(const char *p, size_t len)
 {
@@ -311,7 +271,7 @@ utf8_ok(const char *p, size_t len)
 			i++;
 			continue;
 		}
-		if ((n = utf8_seq(s + i, len - i, &sub)) == 0)
+		if ((n = sr_utf8_seq(s + i, len - i, &sub)) == 0)
 			return (0);
 		i += n;
 	}
@@ -334,7 +294,7 @@ utf8_repair(struct sr_buf *b, const char *p, size_t len)
 			return (e);
 		if ((i = j) >= len)
 			break;
-		if ((n = utf8_seq(s + i, len - i, &sub)) != 0) {
+		if ((n = sr_utf8_seq(s + i, len - i, &sub)) != 0) {
 			if ((e = sr_buf_append(b, s + i, n)) != SR_E_NONE)
 				return (e);
 			i += n;
@@ -1257,7 +1217,7 @@ fast_string(struct sr_buf *b, const char *p, size_t len, size_t i)
 		if (u[i] == '"')
 			return (i + 1);
 		if (u[i] >= 0x80) {
-			if ((n = utf8_seq(u + i, len - i, &sub)) == 0 ||
+			if ((n = sr_utf8_seq(u + i, len - i, &sub)) == 0 ||
 			    sr_buf_append(b, p + i, n) != SR_E_NONE)
 				return (0);
 			i += n;
