@@ -46,10 +46,10 @@ case $what in
 demo)
 	set -x
 	./sessrec ls --source samples
-	./sessrec info --source samples 000001
-	./sessrec cat --source samples inject-probe
+	./sessrec info --source samples/sudo-io/sudoers-compressed 000001
+	./sessrec cat samples/escape-probes/inject-probe.cast
 	./sessrec ls -l --source samples/archives/tlog-and-sudo.tar.zst
-	./sessrec cat -t samples/tlog/pty-input-resize.json
+	./sessrec cat -t --source samples/archives/tlog-and-sudo.tar.zst 310206c72ddf4de88a051887e16f1ca7-1ec7
 	;;
 test)
 	make check -j"$(nproc)" VERBOSE=1
