@@ -190,11 +190,116 @@ int sr_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
 int sr_parse_i64(const char *s, size_t len, int64_t *out);
 
 /*
+ * UTF-8 and hex helpers shared by the readers and filters.  They are
+ * inline because tlog decoding and textview call them per character.
+ */
+
+/*
  * Length of the valid UTF-8 sequence at s (1..4), or 0 with *sub set to
  * the length of the maximal invalid subpart (at least 1), which is what
- * one U+FFFD replaces.
+ * one U+FFFD replaces.  Strict: no overlong forms, no surrogates,
+ * nothing past U+10FFFF.
  */
-size_t sr_utf8_seq(const unsigned char *s, size_t len, size_t *sub);
+static inline size_t
+sr_utf8_seq(const unsigned char *s, size_t len, size_t *sub)
+{
+	unsigned char c, lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	*sub = 1;
+	if (len == 0)
+		return (0);
+	c = s[0];
+	if (c < 0x80)
+		return (1);
+	/*
+	 * The second byte's range rules out overlong forms (E0, F0),
+	 * surrogates (ED) and code points past U+10FFFF (F4); C0, C1 and
+	 * F5..FF never start a sequence.
+	 */
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else
+		return (0);
+	for (i = 1; i < n; i++) {
+		if (i >= len || s[i] < lo || s[i] > hi) {
+			*sub = i;
+			return (0);
+		}
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return (n);
+}
+
+/* Writes cp (at most U+10FFFF, not a surrogate) as UTF-8; its length. */
+static inline size_t
+sr_utf8_put(unsigned char *d, uint32_t cp)
+{
+	if (cp < 0x80) {
+		d[0] = (unsigned char)cp;
+		return (1);
+	}
+	if (cp < 0x800) {
+		d[0] = (unsigned char)(0xc0 | cp >> 6);
+		d[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return (2);
+	}
+	if (cp < 0x10000) {
+		d[0] = (unsigned char)(0xe0 | cp >> 12);
+		d[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		d[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return (3);
+	}
+	d[0] = (unsigned char)(0xf0 | cp >> 18);
+	d[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+	d[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+	d[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return (4);
+}
+
+/* Value of a hex digit, or -1. */
+static inline int
+sr_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	return (-1);
+}
+
+/* The four hex digits at p (the caller checked there are four): 0 or -1. */
+static inline int
+sr_hex4(const unsigned char *p, uint32_t *v)
+{
+	int a = sr_hexval(p[0]), b = sr_hexval(p[1]), c = sr_hexval(p[2]),
+	    d = sr_hexval(p[3]);
+
+	if ((a | b | c | d) < 0)
+		return (-1);
+	*v = (uint32_t)(a << 12 | b << 8 | c << 4 | d);
+	return (0);
+}
+
+/*
+ * Valid code points that must not reach a terminal as they are: C1
+ * controls, and invisible or reordering format characters (see str.c).
+ */
+int sr_cp_hidden(uint32_t cp);
 
 /* Saturating nanosecond addition. */
 static inline int64_t

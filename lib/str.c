@@ -43,50 +43,6 @@
 static const char hexdig[] = "0123456789abcdef";
 
 size_t
-sr_utf8_seq(const unsigned char *s, size_t len, size_t *sub)
-{
-	unsigned char c, lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	*sub = 1;
-	if (len == 0)
-		return (0);
-	c = s[0];
-	if (c < 0x80)
-		return (1);
-	/*
-	 * The second byte's range rules out overlong forms (E0, F0),
-	 * surrogates (ED) and code points past U+10FFFF (F4); C0, C1 and
-	 * F5..FF never start a sequence.
-	 */
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
-		return (0);
-	for (i = 1; i < n; i++) {
-		if (i >= len || s[i] < lo || s[i] > hi) {
-			*sub = i;
-			return (0);
-		}
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	return (n);
-}
-
-size_t
 sr_utf8_valid(const unsigned char *s, size_t len)
 {
 	size_t sub;
@@ -126,8 +82,8 @@ utf8_decode(const unsigned char *s, size_t n)
  *   (invisible text smuggling).
  * U+200C/D (ZWNJ, ZWJ) stay: Persian, Indic scripts and emoji need them.
  */
-static int
-cp_hidden(uint32_t cp)
+int
+sr_cp_hidden(uint32_t cp)
 {
 	if (cp < 0xa0)
 		return (cp >= 0x80);
@@ -180,7 +136,7 @@ sr_str_escape(struct sr_buf *b, const char *str, size_t len)
 			continue;
 		}
 		n = s[i] >= 0x80 ? sr_utf8_valid(s + i, len - i) : 0;
-		if (n > 1 && !cp_hidden(utf8_decode(s + i, n))) {
+		if (n > 1 && !sr_cp_hidden(utf8_decode(s + i, n))) {
 			r = sr_buf_append(b, s + i, n);
 			i += n;
 			continue;
@@ -273,7 +229,7 @@ sr_str_json(struct sr_buf *b, const char *str, size_t len)
 			 * any JSON reader.
 			 */
 			cp = utf8_decode(s + i, n);
-			if (!cp_hidden(cp))
+			if (!sr_cp_hidden(cp))
 				r = sr_buf_append(b, s + i, n);
 			else if (cp < 0x10000)
 				r = json_u(b, cp);

@@ -251,28 +251,6 @@ in_table(uint32_t cp, const struct range *t, size_t n)
 	return (0);
 }
 
-/*
- * Invisible format characters that could hide or reorder text; the same
- * list as cp_hidden() in lib/str.c, without C1 (controls here).
- */
-static int
-cp_hidden(uint32_t cp)
-{
-	if (cp < 0x2000)
-		return (cp == 0xad || cp == 0x61c || cp == 0x180e);
-	if (cp <= 0x206f)
-		return (cp == 0x200b || cp == 0x200e || cp == 0x200f ||
-		    cp == 0x2028 || cp == 0x2029 ||
-		    (cp >= 0x202a && cp <= 0x202e) ||
-		    (cp >= 0x2060 && cp <= 0x2064) || cp >= 0x2066);
-	if (cp < 0xe000)
-		return (cp == 0x3164);
-	if (cp < 0x10000)
-		return (cp == 0xfeff || cp == 0xffa0 ||
-		    (cp >= 0xfff9 && cp <= 0xfffb));
-	return (cp >= 0xe0000 && cp <= 0xe007f);
-}
-
 /* Columns of a printable non-ASCII code point, -1 to drop it. */
 static int
 cp_width(uint32_t cp)
@@ -282,38 +260,13 @@ cp_width(uint32_t cp)
 		return (cp == 0xad ? -1 : 1);
 	if (cp >= 0x4e00 && cp <= 0x9fff)
 		return (2);
-	if (cp_hidden(cp))
+	if (sr_cp_hidden(cp))
 		return (-1);
 	if (in_table(cp, zero_width, nitems(zero_width)))
 		return (0);
 	if (cp >= 0x1100 && in_table(cp, wide, nitems(wide)))
 		return (2);
 	return (1);
-}
-
-static size_t
-utf8_put(char *o, uint32_t cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return (1);
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xc0 | cp >> 6);
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		return (2);
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | cp >> 12);
-		o[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		return (3);
-	}
-	o[0] = (char)(0xf0 | cp >> 18);
-	o[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	o[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	o[3] = (char)(0x80 | (cp & 0x3f));
-	return (4);
 }
 
 struct sr_textview *
@@ -444,7 +397,7 @@ emit(struct sr_textview *tv, int force)
 			memcpy(tv->out + o, cl + 1, cl[0]);
 			o += cl[0];
 		} else
-			o += utf8_put(tv->out + o, c);
+			o += sr_utf8_put((unsigned char *)tv->out + o, c);
 	}
 	tv->out[o] = '\0';
 	t = tv->started ? tv->line_t : tv->t;
@@ -583,13 +536,13 @@ put_mark(struct sr_textview *tv, uint32_t cp)
 	if (tv->cells[i] == TV_CONT)
 		i--; /* a CONT cell always follows its head */
 	c = tv->cells[i];
-	mlen = utf8_put(mark, cp);
+	mlen = sr_utf8_put((unsigned char *)mark, cp);
 	if (c & TV_CLUSTER) {
 		off = c & ~TV_CLUSTER;
 		blen = tv->pool[off];
 		in_place = off + 1 + blen == tv->pool_len;
 	} else
-		blen = utf8_put(base, c);
+		blen = sr_utf8_put((unsigned char *)base, c);
 	if (blen + mlen > TV_CLUSTER_MAX)
 		return;
 	need = tv->pool_len + mlen + (in_place ? 0 : 1 + blen);

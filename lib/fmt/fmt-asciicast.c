@@ -1140,29 +1140,13 @@ make_event(struct sr_reader *r, struct cast_state *st, const char *code,
  * surrogates) and returns 0 for anything else, which then goes through
  * jansson and its warnings.  *code points into the line.
  */
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
+/* The four hex digits at p[i], when there are four: 0 or -1. */
 static int
 hex4(const char *p, size_t len, size_t i, uint32_t *v)
 {
-	int a, b, c, d;
-
-	if (len - i < 4 || (a = hexval(p[i])) < 0 ||
-	    (b = hexval(p[i + 1])) < 0 || (c = hexval(p[i + 2])) < 0 ||
-	    (d = hexval(p[i + 3])) < 0)
+	if (len - i < 4)
 		return (-1);
-	*v = (uint32_t)(a << 12 | b << 8 | c << 4 | d);
-	return (0);
+	return (sr_hex4((const unsigned char *)p + i, v));
 }
 
 /* Appends code point u as UTF-8; u is valid (no surrogates). */
@@ -1170,28 +1154,8 @@ static int
 put_utf8(struct sr_buf *b, uint32_t u)
 {
 	unsigned char o[4];
-	size_t n;
 
-	if (u < 0x80) {
-		o[0] = (unsigned char)u;
-		n = 1;
-	} else if (u < 0x800) {
-		o[0] = (unsigned char)(0xc0 | u >> 6);
-		o[1] = (unsigned char)(0x80 | (u & 0x3f));
-		n = 2;
-	} else if (u < 0x10000) {
-		o[0] = (unsigned char)(0xe0 | u >> 12);
-		o[1] = (unsigned char)(0x80 | (u >> 6 & 0x3f));
-		o[2] = (unsigned char)(0x80 | (u & 0x3f));
-		n = 3;
-	} else {
-		o[0] = (unsigned char)(0xf0 | u >> 18);
-		o[1] = (unsigned char)(0x80 | (u >> 12 & 0x3f));
-		o[2] = (unsigned char)(0x80 | (u >> 6 & 0x3f));
-		o[3] = (unsigned char)(0x80 | (u & 0x3f));
-		n = 4;
-	}
-	return (sr_buf_append(b, o, n));
+	return (sr_buf_append(b, o, sr_utf8_put(o, u)));
 }
 
 /*

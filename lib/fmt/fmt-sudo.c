@@ -600,43 +600,6 @@ slurp(struct sr_reader *r, struct sudo_state *st, const char *file,
 }
 
 /*
- * Length of the valid UTF-8 sequence at s (1..4), 0 when invalid: no
- * overlong forms, no surrogates, nothing above U+10FFFF.  Event data is
- * flagged binary when it is not text.
- */
-static size_t
-utf8_len(const unsigned char *s, size_t len)
-{
-	unsigned c = s[0], need, i;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return (1);
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 1;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 2;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 3;
-		cp = c & 0x07;
-	} else
-		return (0);
-	if (len < need + 1)
-		return (0);
-	for (i = 1; i <= need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return (0);
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return (0);
-	return (need + 1);
-}
-
-/*
  * log.json.  sudo writes one object whose members are strings, integers,
  * booleans, arrays of strings and {seconds, nanoseconds} objects, and
  * sudo_logsrvd appends members of its own.  A general JSON library spent
@@ -703,27 +666,13 @@ jp_ws(struct jp *j)
 	j->p = p;
 }
 
-static int
-hexval(unsigned c)
-{
-	if (c >= '0' && c <= '9')
-		return ((int)(c - '0'));
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return ((int)(c - 'a' + 10));
-	return (-1);
-}
-
 /* The four hex digits at p (p + 4 <= end), or -1. */
 static long
 hex4(const unsigned char *p)
 {
-	int a = hexval(p[0]), b = hexval(p[1]), c = hexval(p[2]),
-	    d = hexval(p[3]);
+	uint32_t v;
 
-	if ((a | b | c | d) < 0)
-		return (-1);
-	return ((long)a << 12 | (long)b << 8 | (long)c << 4 | (long)d);
+	return (sr_hex4(p, &v) == 0 ? (long)v : -1);
 }
 
 /* Bytes UTF-8 needs for cp. */
@@ -918,22 +867,7 @@ jstr_decode(const struct jstr *s, char *out)
 				    ((unsigned long)hex4(p + 8) - 0xdc00);
 				p += 6;
 			}
-			if (cp < 0x80)
-				*o++ = (unsigned char)cp;
-			else if (cp < 0x800) {
-				*o++ = (unsigned char)(0xc0 | cp >> 6);
-				*o++ = (unsigned char)(0x80 | (cp & 0x3f));
-			} else if (cp < 0x10000) {
-				*o++ = (unsigned char)(0xe0 | cp >> 12);
-				*o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-				*o++ = (unsigned char)(0x80 | (cp & 0x3f));
-			} else {
-				*o++ = (unsigned char)(0xf0 | cp >> 18);
-				*o++ =
-				    (unsigned char)(0x80 | (cp >> 12 & 0x3f));
-				*o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-				*o++ = (unsigned char)(0x80 | (cp & 0x3f));
-			}
+			o += sr_utf8_put(o, (uint32_t)cp);
 			p += 6;
 			continue;
 		default: /* '"', '\\', '/' */
@@ -2175,7 +2109,7 @@ is_text(const unsigned char *s, size_t len)
 			i++;
 			continue;
 		}
-		if ((n = utf8_len(s + i, len - i)) == 0)
+		if ((n = sr_utf8_valid(s + i, len - i)) == 0)
 			return (cut_utf8(s + i, len - i));
 		i += n;
 	}

@@ -672,96 +672,6 @@ end:
  * Decoding JSON string bodies.
  */
 
-/* Length of the valid UTF-8 sequence at s (2..4), or 0 when invalid. */
-static inline size_t
-utf8_seq(const unsigned char *s, size_t len)
-{
-	unsigned c = s[0];
-
-	if (c < 0xc2 || c > 0xf4)
-		return (0);
-	if (len < 2 || (s[1] & 0xc0) != 0x80)
-		return (0);
-	if (c < 0xe0)
-		return (2);
-	if (len < 3 || (s[2] & 0xc0) != 0x80)
-		return (0);
-	if (c < 0xf0) {
-		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f))
-			return (0);
-		return (3);
-	}
-	if (len < 4 || (s[3] & 0xc0) != 0x80)
-		return (0);
-	if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
-		return (0);
-	return (4);
-}
-
-/* Value of a hex digit, or -1. */
-static const signed char hexval[256] = {
-	['0'] = 1,
-	['1'] = 2,
-	['2'] = 3,
-	['3'] = 4,
-	['4'] = 5,
-	['5'] = 6,
-	['6'] = 7,
-	['7'] = 8,
-	['8'] = 9,
-	['9'] = 10,
-	['a'] = 11,
-	['b'] = 12,
-	['c'] = 13,
-	['d'] = 14,
-	['e'] = 15,
-	['f'] = 16,
-	['A'] = 11,
-	['B'] = 12,
-	['C'] = 13,
-	['D'] = 14,
-	['E'] = 15,
-	['F'] = 16,
-};
-/* The table holds value + 1 so that the zero fill means "not hex". */
-#define HEXV(c) (hexval[(unsigned char)(c)] - 1)
-
-static inline int
-hex4(const unsigned char *p, unsigned *v)
-{
-	int a = HEXV(p[0]), b = HEXV(p[1]), c = HEXV(p[2]), d = HEXV(p[3]);
-
-	if ((a | b | c | d) < 0)
-		return (-1);
-	*v = (unsigned)(a << 12 | b << 8 | c << 4 | d);
-	return (0);
-}
-
-static inline size_t
-utf8_put(unsigned char *d, unsigned cp)
-{
-	if (cp < 0x80) {
-		d[0] = (unsigned char)cp;
-		return (1);
-	}
-	if (cp < 0x800) {
-		d[0] = (unsigned char)(0xc0 | cp >> 6);
-		d[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		return (2);
-	}
-	if (cp < 0x10000) {
-		d[0] = (unsigned char)(0xe0 | cp >> 12);
-		d[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-		d[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		return (3);
-	}
-	d[0] = (unsigned char)(0xf0 | cp >> 18);
-	d[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
-	d[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-	d[3] = (unsigned char)(0x80 | (cp & 0x3f));
-	return (4);
-}
-
 enum { DEC_OK, DEC_END, DEC_BAD };
 
 #define ONES8 0x0101010101010101ULL
@@ -792,8 +702,8 @@ dec_chars(const unsigned char **pp, const unsigned char *e, uint64_t *np,
 {
 	const unsigned char *p = *pp;
 	uint64_t n = *np;
-	size_t w = 0, k, i;
-	unsigned cp, lo;
+	size_t w = 0, k, i, sub;
+	uint32_t cp, lo;
 	int st = DEC_OK;
 
 	while (n > 0) {
@@ -848,7 +758,7 @@ dec_chars(const unsigned char **pp, const unsigned char *e, uint64_t *np,
 			 */
 			if (e - p >= 6 && p[1] == 'u' && p[2] == '0' &&
 			    p[3] == '0') {
-				int hi = HEXV(p[4]), lo4 = HEXV(p[5]);
+				int hi = sr_hexval(p[4]), lo4 = sr_hexval(p[5]);
 
 				if (hi >= 0 && hi < 8 && lo4 >= 0) {
 					if (d != NULL)
@@ -884,11 +794,11 @@ dec_chars(const unsigned char **pp, const unsigned char *e, uint64_t *np,
 				cp = '\t';
 				break;
 			case 'u':
-				if (e - p < 6 || hex4(p + 2, &cp) != 0)
+				if (e - p < 6 || sr_hex4(p + 2, &cp) != 0)
 					goto bad;
 				if (cp >= 0xd800 && cp <= 0xdbff &&
 				    e - p >= 12 && p[6] == '\\' &&
-				    p[7] == 'u' && hex4(p + 8, &lo) == 0 &&
+				    p[7] == 'u' && sr_hex4(p + 8, &lo) == 0 &&
 				    lo >= 0xdc00 && lo <= 0xdfff) {
 					cp = 0x10000 + ((cp - 0xd800) << 10) +
 					    (lo - 0xdc00);
@@ -902,11 +812,11 @@ dec_chars(const unsigned char **pp, const unsigned char *e, uint64_t *np,
 			}
 			p += 2;
 			if (d != NULL)
-				w += utf8_put(d + w, cp);
+				w += sr_utf8_put(d + w, cp);
 			else
 				w++;
 		} else {
-			if ((k = utf8_seq(p, (size_t)(e - p))) == 0) {
+			if ((k = sr_utf8_seq(p, (size_t)(e - p), &sub)) == 0) {
 				k = 1;
 				*binary = 1;
 			}
