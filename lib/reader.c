@@ -108,22 +108,32 @@ sr_reader_errorf(struct sr_reader *r, int status, enum sr_errcat cat,
 }
 
 int
-sr_reader_warnf(struct sr_reader *r, const struct sr_loc *loc, const char *fmt,
-    ...)
+sr_reader_vwarnf(struct sr_reader *r, enum sr_errcat cat,
+    const struct sr_loc *loc, const char *fmt, va_list ap)
 {
 	struct sr_error e;
 	struct sr_loc l;
-	va_list ap;
 
 	sr_error_clear(&e);
 	fill_loc(r, loc, &l);
-	va_start(ap, fmt);
-	(void)sr_error_vset(&e, SR_WARN, SR_E_FORMAT, sr_input_path(r->in), &l,
-	    fmt, ap);
-	va_end(ap);
+	(void)sr_error_vset(&e, SR_WARN, cat, sr_input_path(r->in), &l, fmt,
+	    ap);
 	r->nwarnings++;
 	sr_ctx_diag(r->ctx, SR_WARN, &e);
 	return (SR_WARN);
+}
+
+int
+sr_reader_warnf(struct sr_reader *r, const struct sr_loc *loc, const char *fmt,
+    ...)
+{
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	st = sr_reader_vwarnf(r, SR_E_FORMAT, loc, fmt, ap);
+	va_end(ap);
+	return (st);
 }
 
 /*

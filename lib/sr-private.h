@@ -65,6 +65,9 @@ int sr_reader_errorf(struct sr_reader *, int status, enum sr_errcat,
  */
 int sr_reader_warnf(struct sr_reader *, const struct sr_loc *, const char *fmt,
     ...) SR_PRINTF(3, 4);
+/* The same with a category other than SR_E_FORMAT (a limit, say). */
+int sr_reader_vwarnf(struct sr_reader *, enum sr_errcat, const struct sr_loc *,
+    const char *fmt, va_list) SR_PRINTF(4, 0);
 /*
  * Opens a member relative to the recording root ("timing" in a sudo
  * session directory; "" or NULL for the root member itself).  On failure

@@ -1234,7 +1234,7 @@ loc_make(struct sr_loc *loc, int64_t line, int64_t msg_id, int64_t off)
 	loc->offset = off;
 }
 
-/* A warning with a category of our choosing (sr_reader_warnf says FORMAT). */
+/* A warning with a category of our choosing; notes that one was given. */
 static int tl_warn(struct sr_reader *r, enum sr_errcat cat,
     const struct sr_loc *loc, const char *fmt, ...) SR_PRINTF(4, 5);
 
@@ -1243,19 +1243,11 @@ tl_warn(struct sr_reader *r, enum sr_errcat cat, const struct sr_loc *loc,
     const char *fmt, ...)
 {
 	struct tl_state *st = r->state;
-	struct sr_error e;
-	struct sr_loc l = *loc;
 	va_list ap;
 
-	if (l.member[0] == '\0')
-		sr_loc_set_member(&l, r->member);
-	sr_error_clear(&e);
 	va_start(ap, fmt);
-	(void)sr_error_vset(&e, SR_WARN, cat, sr_input_path(r->in), &l, fmt,
-	    ap);
+	(void)sr_reader_vwarnf(r, cat, loc, fmt, ap);
 	va_end(ap);
-	r->nwarnings++;
-	sr_ctx_diag(r->ctx, SR_WARN, &e);
 	st->warned = 1;
 	return (SR_WARN);
 }
