@@ -330,7 +330,6 @@ result_add(struct rec_result *r, size_t src, const struct sr_found *f,
 		return (SR_FATAL);
 	}
 	e->source = src;
-	e->input = src;
 	e->fmt = f->fmt;
 	e->index = index;
 	e->status = status;
@@ -740,8 +739,8 @@ sr_catalog_open_entry(struct sr_catalog *c, size_t i, struct sr_reader **rp,
 		return (sr_error_set(err, SR_FATAL, SR_E_MISUSE, NULL, NULL,
 		    "no entry %zu", i));
 	e = &c->ent[i];
-	if ((st = sr_reader_open(c->ctx, c->src[e->input].in, e->member, e->fmt,
-		 &r, err)) != SR_OK)
+	if ((st = sr_reader_open(c->ctx, c->src[e->source].in, e->member,
+		 e->fmt, &r, err)) != SR_OK)
 		return (st);
 	/*
 	 * The scan already reported what next_session() finds; stay quiet

@@ -620,8 +620,7 @@ struct sr_catalog;
 /* One session found by a scan.  All strings owned by the catalog. */
 struct sr_entry {
 	struct sr_session *session; /* owned by the catalog */
-	size_t source;		    /* index of the source */
-	size_t input;		    /* index of the opened input */
+	size_t source;		    /* index of the source (and its input) */
 	const struct sr_format *fmt;
 	char *member; /* recording root inside the input */
 	size_t index; /* session index inside the recording */

@@ -36,6 +36,8 @@
 
 struct cat_state {
 	int timestamps;
+	int input; /* include recorded input */
+	struct sr_textview *tv;
 };
 
 static int
@@ -53,76 +55,48 @@ print_line(void *arg, const char *line, size_t len, int64_t t_ns)
 
 /* Prints one session; returns an exit status. */
 static int
-cat_one(struct sr_catalog *cat, size_t idx, struct sr_textview *tv, int input)
+cat_one(void *arg, struct sr_reader *r, const struct sr_session *s, size_t nth,
+    int several)
 {
-	struct sr_reader *r;
-	const struct sr_session *s;
+	struct cat_state *cs = arg;
 	const struct sr_event *ev;
-	struct sr_error err;
 	int st;
 
-	sr_error_clear(&err);
-	if ((st = sr_catalog_open_entry(cat, idx, &r, &s, &err)) != SR_OK) {
-		sr_warn_error("cannot read", &err);
-		return (st == SR_FATAL && err.cat == SR_E_NOMEM
-			? SR_EXIT_INTERNAL
-			: SR_EXIT_UNREADABLE);
+	(void)nth;
+	if (several) {
+		fputs("==> ", stdout);
+		sr_out_escaped(stdout, s->field[SR_F_SESSION_ID]);
+		fputs(" <==\n", stdout);
 	}
-	sr_textview_reset(tv);
+	sr_textview_reset(cs->tv);
 	while ((st = sr_reader_next_event(r, &ev)) == SR_OK || st == SR_WARN) {
 		int take = ev->type == SR_EV_OUTPUT ||
-		    (input && ev->type == SR_EV_INPUT);
+		    (cs->input && ev->type == SR_EV_INPUT);
 
 		if (take && ev->len > 0)
-			(void)sr_textview_feed(tv, ev->data, ev->len, ev->t_ns);
+			(void)sr_textview_feed(cs->tv, ev->data, ev->len,
+			    ev->t_ns);
 	}
-	(void)sr_textview_flush(tv);
-	if (st != SR_EOF) {
-		sr_warn_error("cannot read", sr_reader_error(r));
-		sr_reader_close(r);
-		return (SR_EXIT_UNREADABLE);
-	}
-	sr_reader_close(r);
-	return (SR_EXIT_OK);
+	(void)sr_textview_flush(cs->tv);
+	return (sr_args_events_end(r, st));
 }
 
 static int
 cmd_cat_exec(struct sr_args *a)
 {
 	struct sr_catalog *cat;
-	struct sr_textview *tv;
 	struct cat_state cs;
-	size_t i, j, n, *idx;
-	int rc = SR_EXIT_OK, r, many;
+	int rc;
 	static char obuf[1 << 16];
 
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	cs.timestamps = sr_args_has(a, 't');
+	cs.input = sr_args_has(a, OPT_INPUT);
 	cat = sr_args_catalog(a);
-	if ((tv = sr_textview_new(1 << 16, print_line, &cs)) == NULL)
+	if ((cs.tv = sr_textview_new(1 << 16, print_line, &cs)) == NULL)
 		sr_errx(SR_EXIT_INTERNAL, "out of memory");
-	many = a->argc > 1;
-	for (i = 0; i < (size_t)a->argc; i++) {
-		if ((idx = sr_args_resolve(a, cat, a->argv[i], &n, &rc)) ==
-		    NULL)
-			continue;
-		for (j = 0; j < n; j++) {
-			const struct sr_session *s =
-			    sr_catalog_entry(cat, idx[j])->session;
-
-			if (many || n > 1) {
-				fputs("==> ", stdout);
-				sr_out_escaped(stdout,
-				    s->field[SR_F_SESSION_ID]);
-				fputs(" <==\n", stdout);
-			}
-			r = cat_one(cat, idx[j], tv, sr_args_has(a, OPT_INPUT));
-			if (r > rc)
-				rc = r;
-		}
-		free(idx);
-	}
-	sr_textview_free(tv);
+	rc = sr_args_each(a, cat, cat_one, &cs);
+	sr_textview_free(cs.tv);
 	sr_catalog_free(cat);
 	return (rc);
 }

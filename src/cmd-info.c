@@ -168,20 +168,15 @@ print_json(const struct sr_session *s, const struct counts *c, size_t warnings)
 }
 
 static int
-info_one(struct sr_catalog *cat, size_t idx, int json)
+info_one(void *arg, struct sr_reader *r, const struct sr_session *s, size_t nth,
+    int several)
 {
-	struct sr_reader *r;
-	const struct sr_session *s;
+	const int *json = arg;
 	const struct sr_event *ev;
-	struct sr_error err;
 	struct counts *c;
-	int st, rc = SR_EXIT_OK;
+	int st, rc;
 
-	sr_error_clear(&err);
-	if ((st = sr_catalog_open_entry(cat, idx, &r, &s, &err)) != SR_OK) {
-		sr_warn_error("cannot read", &err);
-		return (SR_EXIT_UNREADABLE);
-	}
+	(void)several;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		sr_errx(SR_EXIT_INTERNAL, "out of memory");
 	while ((st = sr_reader_next_event(r, &ev)) == SR_OK || st == SR_WARN) {
@@ -202,16 +197,15 @@ info_one(struct sr_catalog *cat, size_t idx, int json)
 				c->lost_resizes++;
 		}
 	}
-	if (st != SR_EOF) {
-		sr_warn_error("cannot read", sr_reader_error(r));
-		rc = SR_EXIT_UNREADABLE;
-	}
-	if (json)
+	rc = sr_args_events_end(r, st);
+	if (*json)
 		print_json(s, c, sr_reader_warnings(r));
-	else
+	else {
+		if (nth > 0)
+			putchar('\n');
 		print_text(s, c, sr_reader_warnings(r));
+	}
 	free(c);
-	sr_reader_close(r);
 	return (rc);
 }
 
@@ -219,23 +213,10 @@ static int
 cmd_info_exec(struct sr_args *a)
 {
 	struct sr_catalog *cat;
-	size_t i, j, n, *idx, shown = 0;
-	int rc = SR_EXIT_OK, r, json = sr_args_has(a, OPT_JSON);
+	int rc, json = sr_args_has(a, OPT_JSON);
 
 	cat = sr_args_catalog(a);
-	for (i = 0; i < (size_t)a->argc; i++) {
-		if ((idx = sr_args_resolve(a, cat, a->argv[i], &n, &rc)) ==
-		    NULL)
-			continue;
-		for (j = 0; j < n; j++) {
-			if (shown++ > 0 && !json)
-				putchar('\n');
-			r = info_one(cat, idx[j], json);
-			if (r > rc)
-				rc = r;
-		}
-		free(idx);
-	}
+	rc = sr_args_each(a, cat, info_one, &json);
 	sr_catalog_free(cat);
 	return (rc);
 }

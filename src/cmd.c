@@ -120,3 +120,46 @@ sr_args_resolve(struct sr_args *a, struct sr_catalog *cat, const char *what,
 		*rc = SR_EXIT_NOSESSION;
 	return (NULL);
 }
+
+int
+sr_args_each(struct sr_args *a, struct sr_catalog *cat, sr_session_fn fn,
+    void *arg)
+{
+	const struct sr_session *s;
+	struct sr_reader *r;
+	struct sr_error err;
+	size_t i, j, n, *idx, nth = 0;
+	int rc = SR_EXIT_OK, st;
+
+	for (i = 0; i < (size_t)a->argc; i++) {
+		if ((idx = sr_args_resolve(a, cat, a->argv[i], &n, &rc)) ==
+		    NULL)
+			continue;
+		for (j = 0; j < n; j++) {
+			sr_error_clear(&err);
+			st = sr_catalog_open_entry(cat, idx[j], &r, &s, &err);
+			if (st != SR_OK) {
+				sr_warn_error("cannot read", &err);
+				st = st == SR_FATAL && err.cat == SR_E_NOMEM
+				    ? SR_EXIT_INTERNAL
+				    : SR_EXIT_UNREADABLE;
+			} else {
+				st = fn(arg, r, s, nth++, a->argc > 1 || n > 1);
+				sr_reader_close(r);
+			}
+			if (st > rc)
+				rc = st;
+		}
+		free(idx);
+	}
+	return (rc);
+}
+
+int
+sr_args_events_end(struct sr_reader *r, int st)
+{
+	if (st == SR_EOF)
+		return (SR_EXIT_OK);
+	sr_warn_error("cannot read", sr_reader_error(r));
+	return (SR_EXIT_UNREADABLE);
+}

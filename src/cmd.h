@@ -136,6 +136,25 @@ struct sr_catalog *sr_args_catalog(struct sr_args *);
  */
 size_t *sr_args_resolve(struct sr_args *, struct sr_catalog *, const char *what,
     size_t *n, int *rc);
+/*
+ * Called for each session the operands name, with a reader positioned on
+ * its events (closed by the caller).  nth counts sessions from 0; several
+ * is set when more than one session is shown.  Returns an exit status.
+ */
+typedef int (*sr_session_fn)(void *arg, struct sr_reader *,
+    const struct sr_session *, size_t nth, int several);
+/*
+ * Resolves every operand, opens each matching session and calls fn;
+ * returns the highest exit status (3 for a session that cannot be
+ * opened, 4 for an operand that names none).
+ */
+int sr_args_each(struct sr_args *, struct sr_catalog *, sr_session_fn,
+    void *arg);
+/*
+ * Ends an event loop: when st is not SR_EOF, prints the reader's error
+ * and returns SR_EXIT_UNREADABLE, else SR_EXIT_OK.
+ */
+int sr_args_events_end(struct sr_reader *, int st);
 /* Prints the usage line to stderr and exits 2. */
 void sr_usage(const struct sr_cmd *) __attribute__((noreturn));
 
