@@ -88,15 +88,20 @@ sr_catalog_free(struct sr_catalog *c)
 	free(c);
 }
 
+/* Adds a source once; *idx (when not NULL) is set to its index. */
 static int
-add_source(struct sr_catalog *c, const char *path, int optional)
+add_source(struct sr_catalog *c, const char *path, int optional, size_t *idx)
 {
 	struct source *ns;
 	size_t i;
 
-	for (i = 0; i < c->nsrc; i++)
-		if (strcmp(c->src[i].path, path) == 0)
+	for (i = 0; i < c->nsrc; i++) {
+		if (strcmp(c->src[i].path, path) == 0) {
+			if (idx != NULL)
+				*idx = i;
 			return (SR_OK);
+		}
+	}
 	if ((ns = sr_reallocarray(c->src, c->nsrc + 1, sizeof(*ns))) == NULL)
 		return (SR_FATAL);
 	c->src = ns;
@@ -104,6 +109,8 @@ add_source(struct sr_catalog *c, const char *path, int optional)
 	if ((c->src[c->nsrc].path = sr_strdup(path)) == NULL)
 		return (SR_FATAL);
 	c->src[c->nsrc].optional = optional;
+	if (idx != NULL)
+		*idx = c->nsrc;
 	c->nsrc++;
 	return (SR_OK);
 }
@@ -111,7 +118,7 @@ add_source(struct sr_catalog *c, const char *path, int optional)
 int
 sr_catalog_add_source(struct sr_catalog *c, const char *path)
 {
-	return (add_source(c, path, 0));
+	return (add_source(c, path, 0, NULL));
 }
 
 size_t
@@ -138,7 +145,7 @@ add_list(struct sr_catalog *c, const char *list, int optional)
 	p = copy;
 	while ((tok = strsep(&p, ":")) != NULL)
 		if (*tok != '\0' &&
-		    (st = add_source(c, tok, optional)) != SR_OK)
+		    (st = add_source(c, tok, optional, NULL)) != SR_OK)
 			break;
 	free(copy);
 	return (st);
@@ -654,11 +661,8 @@ sr_catalog_resolve(struct sr_catalog *c, const char *what, size_t **idxp,
 	if (stat(what, &st) == 0) {
 		size_t src;
 
-		if (add_source(c, what, 0) != SR_OK)
+		if (add_source(c, what, 0, &src) != SR_OK)
 			goto nomem;
-		for (src = 0; src < c->nsrc; src++)
-			if (strcmp(c->src[src].path, what) == 0)
-				break;
 		if (!c->src[src].scanned && scan_source(c, src) == SR_FATAL)
 			goto nomem;
 		for (i = 0; i < c->nent; i++)

@@ -218,17 +218,14 @@ sr_reader_open(struct sr_ctx *ctx, struct sr_input *in, const char *member,
 		return (sr_error_set(err, SR_FATAL, SR_E_NOMEM, NULL, NULL,
 		    "out of memory"));
 	}
-	if (fmt->open != NULL) {
-		st = fmt->open(r);
-		r->opened = 1;
-		if (st < SR_WARN) {
-			if (err != NULL)
-				*err = r->err;
-			sr_reader_close(r);
-			return (st);
-		}
-	}
+	/* From here on close() runs, even after a failed open(). */
 	r->opened = 1;
+	if (fmt->open != NULL && (st = fmt->open(r)) < SR_WARN) {
+		if (err != NULL)
+			*err = r->err;
+		sr_reader_close(r);
+		return (st);
+	}
 	*rp = r;
 	return (SR_OK);
 }

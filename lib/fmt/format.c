@@ -94,8 +94,6 @@ sr_format_description(const struct sr_format *f)
 const unsigned char *
 sr_probe_peek(struct sr_probe *p, size_t n, size_t *avail)
 {
-	const unsigned char *d;
-
 	*avail = 0;
 	if (p->names_only || p->open_failed)
 		return (NULL);
@@ -107,8 +105,7 @@ sr_probe_peek(struct sr_probe *p, size_t n, size_t *avail)
 	}
 	if (sr_stream_seek(p->s, 0) != SR_OK)
 		return (NULL);
-	d = sr_stream_peek(p->s, n, avail);
-	return (d);
+	return (sr_stream_peek(p->s, n, avail));
 }
 
 uint64_t
@@ -285,7 +282,6 @@ sr_probe_container(struct sr_input *in, int want_unknown,
 	struct sr_found *found = NULL, *nf;
 	size_t i, j, n = sr_input_nmembers(in), nfound = 0, cap = 0;
 	unsigned char *claimed;
-	int status = SR_OK;
 
 	*foundp = NULL;
 	*nfoundp = 0;
@@ -346,7 +342,7 @@ sr_probe_container(struct sr_input *in, int want_unknown,
 	free(claimed);
 	*foundp = found;
 	*nfoundp = nfound;
-	return (status);
+	return (SR_OK);
 nomem:
 	free(claimed);
 	sr_found_free_all(found, nfound);
