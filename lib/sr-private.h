@@ -299,6 +299,32 @@ sr_hex4(const unsigned char *p, uint32_t *v)
 }
 
 /*
+ * The byte a one-letter JSON escape stands for ('n' gives '\n'), or -1
+ * for any other letter (including 'u', which takes four hex digits).
+ */
+static inline int
+sr_json_escape(int c)
+{
+	switch (c) {
+	case '"':
+	case '\\':
+	case '/':
+		return (c);
+	case 'b':
+		return ('\b');
+	case 'f':
+		return ('\f');
+	case 'n':
+		return ('\n');
+	case 'r':
+		return ('\r');
+	case 't':
+		return ('\t');
+	}
+	return (-1);
+}
+
+/*
  * Valid code points that must not reach a terminal as they are: C1
  * controls, and invisible or reordering format characters (see str.c).
  */

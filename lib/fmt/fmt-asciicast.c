@@ -1190,32 +1190,14 @@ fast_string(struct sr_buf *b, const char *p, size_t len, size_t i)
 		/* A backslash. */
 		if (++i >= len)
 			return (0);
-		switch (p[i++]) {
-		case '"':
-			cp = '"';
-			break;
-		case '\\':
-			cp = '\\';
-			break;
-		case '/':
-			cp = '/';
-			break;
-		case 'b':
-			cp = '\b';
-			break;
-		case 'f':
-			cp = '\f';
-			break;
-		case 'n':
-			cp = '\n';
-			break;
-		case 'r':
-			cp = '\r';
-			break;
-		case 't':
-			cp = '\t';
-			break;
-		case 'u':
+		if (p[i] != 'u') {
+			int e = sr_json_escape(p[i++]);
+
+			if (e < 0)
+				return (0);
+			cp = (uint32_t)e;
+		} else {
+			i++;
 			if (hex4(p, len, i, &cp) != 0)
 				return (0);
 			i += 4;
@@ -1231,9 +1213,6 @@ fast_string(struct sr_buf *b, const char *p, size_t len, size_t i)
 				    (lo - 0xdc00);
 				i += 6;
 			}
-			break;
-		default:
-			return (0);
 		}
 		if (put_utf8(b, cp) != SR_E_NONE)
 			return (0);

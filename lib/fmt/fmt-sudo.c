@@ -844,23 +844,7 @@ jstr_decode(const struct jstr *s, char *out)
 			*o++ = *p++;
 			continue;
 		}
-		switch (p[1]) {
-		case 'b':
-			*o++ = '\b';
-			break;
-		case 'f':
-			*o++ = '\f';
-			break;
-		case 'n':
-			*o++ = '\n';
-			break;
-		case 'r':
-			*o++ = '\r';
-			break;
-		case 't':
-			*o++ = '\t';
-			break;
-		case 'u':
+		if (p[1] == 'u') {
 			cp = (unsigned long)hex4(p + 2);
 			if (cp >= 0xd800 && cp <= 0xdbff) {
 				cp = 0x10000 + ((cp - 0xd800) << 10) +
@@ -870,10 +854,9 @@ jstr_decode(const struct jstr *s, char *out)
 			o += sr_utf8_put(o, (uint32_t)cp);
 			p += 6;
 			continue;
-		default: /* '"', '\\', '/' */
-			*o++ = p[1];
-			break;
 		}
+		/* jp_string() checked the escape. */
+		*o++ = (unsigned char)sr_json_escape(p[1]);
 		p += 2;
 	}
 	return ((size_t)((char *)o - out));

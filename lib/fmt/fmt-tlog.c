@@ -772,28 +772,13 @@ dec_chars(const unsigned char **pp, const unsigned char *e, uint64_t *np,
 			}
 			if (e - p < 2)
 				goto bad;
-			switch (p[1]) {
-			case '"':
-			case '\\':
-			case '/':
-				cp = p[1];
-				break;
-			case 'b':
-				cp = '\b';
-				break;
-			case 'f':
-				cp = '\f';
-				break;
-			case 'n':
-				cp = '\n';
-				break;
-			case 'r':
-				cp = '\r';
-				break;
-			case 't':
-				cp = '\t';
-				break;
-			case 'u':
+			if (p[1] != 'u') {
+				int esc = sr_json_escape(p[1]);
+
+				if (esc < 0)
+					goto bad;
+				cp = (uint32_t)esc;
+			} else {
 				if (e - p < 6 || sr_hex4(p + 2, &cp) != 0)
 					goto bad;
 				if (cp >= 0xd800 && cp <= 0xdbff &&
@@ -806,9 +791,6 @@ dec_chars(const unsigned char **pp, const unsigned char *e, uint64_t *np,
 				} else if (cp >= 0xd800 && cp <= 0xdfff)
 					cp = 0xfffd;
 				p += 4;
-				break;
-			default:
-				goto bad;
 			}
 			p += 2;
 			if (d != NULL)
