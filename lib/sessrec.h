@@ -680,4 +680,193 @@ int sr_catalog_resolve(struct sr_catalog *, const char *what, size_t **idx,
 int sr_catalog_open_entry(struct sr_catalog *, size_t i, struct sr_reader **rp,
     const struct sr_session **sp, struct sr_error *err);
 
+/*
+ * Keys (lib/seal.c).  A host key pair signs native recordings; see
+ * sessrec-keygen(1) for the files.  Caller frees with sr_key_free(),
+ * which wipes the secret half.
+ */
+struct sr_key;
+
+/* Makes a new Ed25519 key pair.  SR_OK or SR_FATAL (err set). */
+int sr_key_generate(struct sr_key **, struct sr_error *);
+/*
+ * Loads a PEM secret key (PKCS#8) or public key (SubjectPublicKeyInfo).
+ * Refuses a secret key file that others may read (group or world bits)
+ * unless it is owned by root and we are root.  SR_OK, or SR_FAILED with
+ * err naming the file and what is wrong.
+ */
+int sr_key_load(const char *path, int secret, struct sr_key **,
+    struct sr_error *);
+/*
+ * Writes the secret (mode 0400) or public (0444) half as PEM to path,
+ * created with O_EXCL unless force (then replaced atomically through a
+ * temporary file in the same directory).  SR_OK or SR_FAILED.
+ */
+int sr_key_save(const struct sr_key *, const char *path, int secret, int force,
+    struct sr_error *);
+/* The key id as 16 lowercase hex digits into buf[17]. */
+char *sr_key_id_hex(const struct sr_key *, char buf[17]);
+void sr_key_free(struct sr_key *);
+
+/*
+ * Recording writer (lib/recw.c): turns events into a native recording
+ * (sessrec-formats(5)).  It owns nothing of the caller's: metadata is
+ * copied at open.  One thread uses a writer at a time; it writes only to
+ * the descriptor it was given (O_APPEND), one write(2) per chunk, so a
+ * crash tears at most the last chunk.
+ */
+struct sr_recw;
+
+enum sr_meta_claimed {
+	/* Fields taken from the environment or the user, not vouched for. */
+	SR_CLAIMED_ACTOR = 1 << 0,
+	SR_CLAIMED_SRC_IP = 1 << 1,
+	SR_CLAIMED_TARGET = 1 << 2,
+	SR_CLAIMED_TICKET = 1 << 3,
+	SR_CLAIMED_TERM = 1 << 4,
+};
+
+struct sr_rec_meta {
+	const char *session_id; /* required; also tlog's "rec" */
+	const char *host;
+	const char *actor; /* who: login user, or an SSH identity */
+	const char *user;  /* name of the real uid running the command */
+	const char *src_ip;
+	const char *src_port;
+	const char *target;
+	const char *ticket;
+	const char *tty;
+	const char *term;
+	const char *cwd;
+	const char *command;	  /* display form of argv */
+	const char *const *argv;  /* NULL-terminated, or NULL */
+	const char *actor_source; /* "login", "option", "ssh-cert" ... */
+	unsigned claimed;	  /* enum sr_meta_claimed */
+	int64_t start_ns;	  /* wall clock, since the epoch */
+	unsigned rows, cols;	  /* 0 when there is no terminal */
+	long uid;
+	long loginuid;	       /* -1 when unset */
+	int64_t audit_session; /* -1 when unset */
+	uint64_t host_seq;     /* 0 when not kept */
+	long pid;
+	int input;	  /* input is recorded */
+	const char *mask; /* input masking policy, for the header */
+};
+
+struct sr_rec_opts {
+	int64_t chunk_ns;	  /* close a chunk after this; 0: 1 s */
+	size_t chunk_bytes;	  /* or after this much plaintext; 0: 64 KiB */
+	int64_t checkpoint_ns;	  /* checkpoint interval; 0: 10 s */
+	size_t checkpoint_bytes;  /* or after this much; 0: 1 MiB */
+	int level;		  /* zstd level; 0: 3 */
+	int no_sync;		  /* skip fdatasync (tests, benchmarks) */
+	const struct sr_key *key; /* NULL: unsigned (chain only) */
+	size_t reserve;		  /* bytes kept allocated past EOF; 0: 64 KiB */
+};
+
+/*
+ * Starts a recording on fd (opened O_WRONLY|O_APPEND, empty): writes the
+ * header and checkpoint 0 and syncs them.  SR_OK; SR_FAILED with err set
+ * (SR_E_IO with errnum) when they cannot be written, and then the
+ * session must not start.
+ */
+int sr_recw_open(struct sr_ctx *, int fd, const struct sr_rec_meta *,
+    const struct sr_rec_opts *, struct sr_recw **, struct sr_error *);
+/*
+ * Adds an event: SR_EV_OUTPUT, SR_EV_INPUT (with SR_EVF_MASKED: no data
+ * is stored, only a marker), SR_EV_RESIZE, SR_EV_MARKER (data = label),
+ * SR_EV_SUSPEND, SR_EV_RESUME.  t_ns is session time and never goes
+ * back.  Closes and writes a chunk when one is due.  SR_OK, or SR_FAILED
+ * with the write error (see sr_recw_error()); after a write error the
+ * writer keeps a valid prefix: the torn chunk is cut off again.
+ */
+int sr_recw_event(struct sr_recw *, const struct sr_event *);
+/* Closes the chunk if its time is due at now_ns; checkpoints if due. */
+int sr_recw_tick(struct sr_recw *, int64_t now_ns);
+/* Closes and writes the current chunk now (if it holds anything). */
+int sr_recw_flush(struct sr_recw *, int64_t now_ns);
+/*
+ * Declares data lost between t_from and t_to (fail-open): the next chunk
+ * starts with a gap marker, and the seal counts the bytes.
+ */
+void sr_recw_gap(struct sr_recw *, uint64_t bytes, int64_t t_from,
+    int64_t t_to);
+/*
+ * Ends the recording: last chunk, index, seal; syncs and makes the file
+ * read-only (0440).  reason is an enum sr_end_reason (lib/native.h);
+ * status the exit code or signal number.
+ */
+int sr_recw_seal(struct sr_recw *, int64_t now_ns, int reason, int status);
+/* The last write error (borrowed). */
+const struct sr_error *sr_recw_error(const struct sr_recw *);
+/* Bytes written to the file so far. */
+uint64_t sr_recw_size(const struct sr_recw *);
+/* Frees; does not close the descriptor. */
+void sr_recw_free(struct sr_recw *);
+
+/*
+ * Session ids for new recordings: 26 characters of Crockford base32, a
+ * 48-bit millisecond time then 80 random bits, so ids sort by start time
+ * (the ULID layout).  buf gets 27 bytes.
+ */
+int sr_session_id_new(int64_t wall_ns, char buf[27], struct sr_error *);
+
+/*
+ * Input masking (lib/filter/mask.c, SECURITY.md §6): decides which input
+ * bytes are never stored.
+ */
+enum sr_mask_policy {
+	SR_MASK_OFF = 0,
+	SR_MASK_ECHO_OFF,	 /* the pty has ICANON on and ECHO off */
+	SR_MASK_ECHO_OFF_PROMPT, /* and: the output line looks like a prompt */
+};
+struct sr_mask;
+
+/*
+ * prompt is a POSIX extended regex, matched case-insensitively against
+ * the current output line (escape sequences removed, at most 4 KiB);
+ * NULL gives the default (password, passphrase, PIN, passcode and
+ * verification code prompts).  SR_OK, or SR_FAILED with err set when the
+ * regex does not compile.
+ */
+int sr_mask_new(enum sr_mask_policy, const char *prompt, struct sr_mask **,
+    struct sr_error *);
+void sr_mask_free(struct sr_mask *);
+/* Feeds output as it is relayed (tracks the current line). */
+void sr_mask_output(struct sr_mask *, const void *, size_t);
+/*
+ * Classifies input: returns the length of the leading run of buf[0..len)
+ * that is all masked or all clear (*masked says which).  A masked run
+ * ends after the CR or LF that ends the secret.  echo_off says whether
+ * the pty has ICANON on and ECHO off right now.  Call again with the
+ * rest.
+ */
+size_t sr_mask_input(struct sr_mask *, const void *, size_t len, int echo_off,
+    int *masked);
+/*
+ * After a masked run ended (sr_mask_input() returned a masked run whose
+ * last byte was CR or LF): the number of masked lines in a row, so the
+ * recorder can flag more than three as suspicious.
+ */
+unsigned sr_mask_lines(const struct sr_mask *);
+
+/*
+ * Configuration files (lib/config.c): "key = value" lines, '#' comments.
+ * A file counts only when root owns it (or, with SR_DEFAULTS_TRUST_USER,
+ * the effective user) and nobody else may write it.
+ */
+struct sr_config;
+
+/*
+ * Loads path.  A missing file gives an empty config and SR_OK; a file
+ * that does not count gives SR_WARN with err set and an empty config.
+ */
+int sr_config_load(const char *path, unsigned flags, struct sr_config **,
+    struct sr_error *);
+/* The last value of key, or NULL (borrowed). */
+const char *sr_config_get(const struct sr_config *, const char *key);
+/* Line number where key was last set, 0 when unset. */
+int sr_config_line(const struct sr_config *, const char *key);
+void sr_config_free(struct sr_config *);
+
 #endif /* SESSREC_H */

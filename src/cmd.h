@@ -160,6 +160,8 @@ void sr_usage(const struct sr_cmd *) __attribute__((noreturn));
 
 extern const struct sr_cmd sr_cmd_cat;
 extern const struct sr_cmd sr_cmd_info;
+extern const struct sr_cmd sr_cmd_keygen;
 extern const struct sr_cmd sr_cmd_ls;
+extern const struct sr_cmd sr_cmd_record;
 
 #endif /* SR_CMD_H */

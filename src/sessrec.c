@@ -38,7 +38,9 @@
 static const struct sr_cmd *const commands[] = {
 	&sr_cmd_cat,
 	&sr_cmd_info,
+	&sr_cmd_keygen,
 	&sr_cmd_ls,
+	&sr_cmd_record,
 };
 
 static const struct sr_cmd *

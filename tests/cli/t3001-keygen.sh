@@ -1,0 +1,4 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Work in progress.
+exit 77
