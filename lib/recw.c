@@ -15,5 +15,1342 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
-/* Work in progress. */
+/*
+ * The recording writer: events in, a native recording out (lib/native.h
+ * has the layout).
+ *
+ * Events are encoded at once as tlog 2.3 messages (FORMATS.md §2.6) into
+ * the current chunk's plaintext.  A chunk closes after chunk_ns of
+ * activity or chunk_bytes of plaintext; it is compressed into one
+ * independent zstd frame and written, together with its chain record, by
+ * a single write(2) on the O_APPEND descriptor, so a crash tears at most
+ * the last chunk.  Checkpoints, the index and the seal follow the same
+ * rule.  A failed write is cut off again with ftruncate(2), so the file
+ * always ends on a frame boundary, and space reserved past EOF with
+ * fallocate(2) keeps room for the seal when the disk fills up.
+ *
+ * Memory is bounded: the message being built, the chunk plaintext (at
+ * most SR_CHUNK_WRITE_MAX), one compression buffer and the index, whose
+ * entries are thinned out when it grows past INDEX_MAX.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <sys/random.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zstd.h>
+
+#include "native.h"
+#include "seal.h"
 #include "sr-private.h"
+
+#define CHUNK_NS_DEFAULT      SR_NSEC_PER_SEC
+#define CHUNK_BYTES_DEFAULT   (64 * 1024)
+#define CHUNK_BYTES_MAX	      (512 * 1024)
+#define CHECKPOINT_NS_DEFAULT (10 * SR_NSEC_PER_SEC)
+#define CHECKPOINT_BYTES_DEF  (1024 * 1024)
+#define RESERVE_DEFAULT	      (64 * 1024)
+/* A message closes when its texts reach this many bytes. */
+#define MSG_TEXT_MAX (16 * 1024)
+/* Input is fed to the encoder in slices of at most this. */
+#define SLICE_MAX (4 * 1024)
+#define INDEX_MAX (256 * 1024)
+#define META_MAX  4096 /* per metadata string, SECURITY.md F4 */
+
+/* A growable byte buffer without a limit of its own: callers bound it. */
+struct wbuf {
+	char *p;
+	size_t len;
+	size_t cap;
+};
+
+/* Per direction: text, raw bytes of invalid sequences, a held tail. */
+struct dir {
+	struct wbuf txt; /* JSON-escaped, without quotes */
+	struct wbuf bin; /* "255,254" */
+	unsigned char hold[4];
+	size_t nhold;
+	uint64_t bytes; /* recorded bytes, for the seal */
+};
+
+/* The open timing run: what kind and how much, not yet in timing. */
+enum run { RUN_NONE, RUN_OUT_TXT, RUN_OUT_BIN, RUN_IN_TXT, RUN_IN_BIN };
+
+struct sr_recw {
+	struct sr_ctx *ctx;
+	int fd;
+	struct sr_error err;
+	struct sr_rec_opts o;
+	const struct sr_key *key;
+
+	/* Identity and the envelope every message starts with. */
+	unsigned char rec_id[SR_RECID_LEN];
+	uint64_t host_seq;
+	int64_t start_wall_ns;
+	struct wbuf envelope; /* {"ver":...,"session":N,"id": */
+	struct wbuf first;    /* sr_* metadata keys for message 1 */
+
+	/* The message being built. */
+	uint64_t next_id;
+	int in_msg;
+	int64_t msg_pos_ms; /* ms of its first record */
+	int64_t msg_last_ms;
+	struct wbuf timing;
+	enum run run;
+	uint64_t run_n; /* characters (placeholders for bin runs) */
+	uint64_t run_b; /* bytes, bin runs */
+	struct dir out, in;
+	unsigned rows, cols; /* last window, 0 unknown */
+
+	/* The chunk being built and the chain. */
+	struct wbuf plain;
+	int64_t chunk_first_ns; /* -1 when empty */
+	int64_t last_ns;
+	uint64_t seq; /* chunks written */
+	unsigned char h0[SR_HASH_LEN];
+	unsigned char h[SR_HASH_LEN];
+	ZSTD_CCtx *cctx;
+	struct wbuf frame; /* compressed frame + chain record */
+
+	/* Checkpoints. */
+	uint32_t ck_no;
+	unsigned char ck_prev[SR_HASH_LEN];
+	int64_t ck_last_ns;
+	uint64_t ck_bytes;
+
+	/* The file. */
+	uint64_t size;	   /* bytes known good */
+	uint64_t reserved; /* allocated up to here (KEEP_SIZE) */
+	int reserve_ok;	   /* fallocate works on this file system */
+	struct sr_index_ent *index;
+	size_t nindex;
+	size_t index_step; /* keep every index_step-th chunk */
+
+	/* Losses (fail-open) and the gap marker still to be written. */
+	uint64_t lost;
+	uint64_t gap_bytes;
+	int64_t gap_from, gap_to;
+	int gap_open;
+	int sealed;
+	int failed; /* a write failed since the last success */
+};
+
+static int
+wb_reserve(struct wbuf *b, size_t extra)
+{
+	size_t cap;
+	char *p;
+
+	if (b->cap - b->len >= extra)
+		return (0);
+	cap = b->cap != 0 ? b->cap : 256;
+	while (cap - b->len < extra) {
+		if (cap > SIZE_MAX / 2)
+			return (-1);
+		cap *= 2;
+	}
+	if ((p = realloc(b->p, cap)) == NULL)
+		return (-1);
+	b->p = p;
+	b->cap = cap;
+	return (0);
+}
+
+static int
+wb_add(struct wbuf *b, const void *p, size_t n)
+{
+	if (wb_reserve(b, n) != 0)
+		return (-1);
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+	return (0);
+}
+
+static int
+wb_str(struct wbuf *b, const char *s)
+{
+	return (wb_add(b, s, strlen(s)));
+}
+
+/* Appends an unsigned decimal. */
+static int
+wb_u64(struct wbuf *b, uint64_t v)
+{
+	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return (wb_add(b, p, (size_t)(e - p)));
+}
+
+static int
+wb_i64(struct wbuf *b, int64_t v)
+{
+	if (v < 0) {
+		if (wb_add(b, "-", 1) != 0)
+			return (-1);
+		return (wb_u64(b, (uint64_t)0 - (uint64_t)v));
+	}
+	return (wb_u64(b, (uint64_t)v));
+}
+
+static void
+wb_free(struct wbuf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+/*
+ * JSON escaping as tlog-rec writes it (FORMATS.md §2.4): the short
+ * escapes, \u00XX for other C0 bytes and DEL, everything else raw.  The
+ * table holds 0 for bytes copied as they are, else the escape letter,
+ * 'u' for \u00XX.
+ */
+static const char json_esc[256] = {
+	['\b'] = 'b',
+	['\t'] = 't',
+	['\n'] = 'n',
+	['\f'] = 'f',
+	['\r'] = 'r',
+	[0x00] = 'u',
+	[0x01] = 'u',
+	[0x02] = 'u',
+	[0x03] = 'u',
+	[0x04] = 'u',
+	[0x05] = 'u',
+	[0x06] = 'u',
+	[0x07] = 'u',
+	[0x0b] = 'u',
+	[0x0e] = 'u',
+	[0x0f] = 'u',
+	[0x10] = 'u',
+	[0x11] = 'u',
+	[0x12] = 'u',
+	[0x13] = 'u',
+	[0x14] = 'u',
+	[0x15] = 'u',
+	[0x16] = 'u',
+	[0x17] = 'u',
+	[0x18] = 'u',
+	[0x19] = 'u',
+	[0x1a] = 'u',
+	[0x1b] = 'u',
+	[0x1c] = 'u',
+	[0x1d] = 'u',
+	[0x1e] = 'u',
+	[0x1f] = 'u',
+	[0x7f] = 'u',
+	['"'] = '"',
+	['\\'] = '\\',
+};
+
+/* Appends valid UTF-8 text s[0..n) escaped; needs room for 6n bytes. */
+static void
+esc_text(struct wbuf *b, const unsigned char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *d = b->p + b->len;
+	size_t i = 0, j;
+
+	while (i < n) {
+		for (j = i; j < n && json_esc[s[j]] == 0; j++)
+			;
+		memcpy(d, s + i, j - i);
+		d += j - i;
+		if ((i = j) == n)
+			break;
+		*d++ = '\\';
+		if (json_esc[s[i]] == 'u') {
+			memcpy(d, "u00", 3);
+			d[3] = hex[s[i] >> 4];
+			d[4] = hex[s[i] & 0xf];
+			d += 5;
+		} else
+			*d++ = json_esc[s[i]];
+		i++;
+	}
+	b->len = (size_t)(d - b->p);
+}
+
+/* JSON string for metadata: with quotes; invalid UTF-8 becomes U+FFFD. */
+static int
+wb_jstr(struct wbuf *b, const char *s)
+{
+	struct sr_buf t;
+	size_t n = strnlen(s, META_MAX);
+	int r;
+
+	sr_buf_init(&t, META_MAX * 6 + 3);
+	if (sr_str_json(&t, s, n) != SR_E_NONE) {
+		sr_buf_release(&t);
+		return (-1);
+	}
+	r = wb_add(b, t.data, t.len);
+	sr_buf_release(&t);
+	return (r);
+}
+
+static int
+fail_io(struct sr_recw *w, int errnum, const char *what)
+{
+	sr_error_set(&w->err, SR_FAILED, SR_E_IO, NULL, NULL, "%s: %s", what,
+	    strerror(errnum));
+	w->err.errnum = errnum;
+	return (SR_FAILED);
+}
+
+static int
+fail_nomem(struct sr_recw *w)
+{
+	return (sr_error_set(&w->err, SR_FATAL, SR_E_NOMEM, NULL, NULL,
+	    "out of memory"));
+}
+
+/* Keeps room for the seal beyond EOF (SECURITY.md F1). */
+static int
+reserve(struct sr_recw *w)
+{
+	if (!w->reserve_ok || w->reserved >= w->size + w->o.reserve / 2)
+		return (0);
+	if (fallocate(w->fd, FALLOC_FL_KEEP_SIZE, (off_t)w->size,
+		(off_t)w->o.reserve) != 0) {
+		if (errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL) {
+			w->reserve_ok = 0; /* rely on min_free instead */
+			return (0);
+		}
+		return (-1);
+	}
+	w->reserved = w->size + w->o.reserve;
+	return (0);
+}
+
+static ssize_t
+write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	size_t done = 0;
+	ssize_t r;
+
+	while (done < n) {
+		if ((r = write(fd, c + done, n - done)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		if (r == 0) {
+			errno = EIO;
+			return (-1);
+		}
+		done += (size_t)r;
+	}
+	return ((ssize_t)done);
+}
+
+/*
+ * Appends n bytes as one unit.  On failure the file is cut back to its
+ * last good size, the reservation is renewed from the space that freed,
+ * and, when retry is set, the write is tried once more from there.
+ */
+static int
+emit(struct sr_recw *w, const void *p, size_t n, int retry)
+{
+	int e;
+
+	for (;;) {
+		if (write_all(w->fd, p, n) >= 0) {
+			w->size += n;
+			if (w->reserved < w->size)
+				w->reserved = w->size;
+			if (reserve(w) != 0) {
+				/* Stored, but the disk is full: warn early. */
+				return (
+				    fail_io(w, errno, "cannot reserve space"));
+			}
+			return (SR_OK);
+		}
+		e = errno;
+		if (ftruncate(w->fd, (off_t)w->size) == 0) {
+			w->reserved = w->size;
+			(void)reserve(w);
+		}
+		if (!retry || (e != ENOSPC && e != EDQUOT))
+			return (fail_io(w, e, "cannot write the recording"));
+		retry = 0;
+	}
+}
+
+/* Writes a skippable frame of kind with body b[0..n). */
+static int
+emit_skip(struct sr_recw *w, int kind, const void *b, size_t n, int retry)
+{
+	struct wbuf f = { 0 };
+	unsigned char hdr[14];
+	int r;
+
+	if (wb_add(&f, hdr, sr_native_frame(hdr, kind, n)) != 0 ||
+	    wb_add(&f, b, n) != 0) {
+		wb_free(&f);
+		return (fail_nomem(w));
+	}
+	r = emit(w, f.p, f.len, retry);
+	wb_free(&f);
+	return (r);
+}
+
+static int
+sign(struct sr_recw *w, const char *domain, unsigned char *body, size_t len,
+    unsigned char *key_id)
+{
+	if (w->key == NULL) {
+		memset(body + len - SR_SIG_LEN, 0, SR_SIG_LEN);
+		return (SR_OK);
+	}
+	(void)key_id;
+	return (sr_key_sign(w->key, domain, body, len - SR_SIG_LEN,
+	    body + len - SR_SIG_LEN, &w->err));
+}
+
+static int
+checkpoint(struct sr_recw *w, int64_t now_ns)
+{
+	struct sr_checkpoint_rec k;
+	unsigned char body[SR_CHECKPOINT_LEN];
+	int r;
+
+	memset(&k, 0, sizeof(k));
+	memcpy(k.rec_id, w->rec_id, SR_RECID_LEN);
+	k.ck_no = w->ck_no;
+	k.seq = w->seq;
+	memcpy(k.h, w->seq == 0 ? w->h0 : w->h, SR_HASH_LEN);
+	k.t_ns = now_ns;
+	k.wall_ns = sr_time_now();
+	memcpy(k.prev, w->ck_prev, SR_HASH_LEN);
+	if (w->key != NULL)
+		memcpy(k.key_id, sr_key_id(w->key), SR_KEYID_LEN);
+	sr_checkpoint_encode(&k, body);
+	if ((r = sign(w, SR_DOMAIN_CHECKPOINT, body, sizeof(body), NULL)) !=
+	    SR_OK)
+		return (r);
+	if ((r = emit_skip(w, SR_NK_CHECKPOINT, body, sizeof(body), 1)) !=
+	    SR_OK)
+		return (r);
+	sr_sha256(w->ck_prev, body, sizeof(body));
+	w->ck_no++;
+	w->ck_last_ns = now_ns;
+	w->ck_bytes = 0;
+	if (!w->o.no_sync && fdatasync(w->fd) != 0 && errno != EINVAL)
+		return (fail_io(w, errno, "cannot sync the recording"));
+	return (SR_OK);
+}
+
+/* Closes the open timing run into the timing string. */
+static int
+run_close(struct sr_recw *w)
+{
+	struct wbuf *t = &w->timing;
+	int r = 0;
+
+	switch (w->run) {
+	case RUN_NONE:
+		return (0);
+	case RUN_OUT_TXT:
+	case RUN_IN_TXT:
+		r = wb_add(t, w->run == RUN_OUT_TXT ? ">" : "<", 1);
+		r = r != 0 ? r : wb_u64(t, w->run_n);
+		break;
+	case RUN_OUT_BIN:
+	case RUN_IN_BIN:
+		r = wb_add(t, w->run == RUN_OUT_BIN ? "]" : "[", 1);
+		r = r != 0 ? r : wb_u64(t, w->run_n);
+		r = r != 0 ? r : wb_add(t, "/", 1);
+		r = r != 0 ? r : wb_u64(t, w->run_b);
+		break;
+	}
+	w->run = RUN_NONE;
+	w->run_n = w->run_b = 0;
+	return (r);
+}
+
+static int
+window_rec(struct sr_recw *w)
+{
+	if (w->rows == 0 && w->cols == 0)
+		return (0);
+	if (wb_add(&w->timing, "=", 1) != 0 || wb_u64(&w->timing, w->cols) ||
+	    wb_add(&w->timing, "x", 1) != 0 || wb_u64(&w->timing, w->rows))
+		return (-1);
+	return (0);
+}
+
+/* Starts a message at t_ms if none is open; else adds the delay. */
+static int
+msg_at(struct sr_recw *w, int64_t t_ms)
+{
+	if (!w->in_msg) {
+		w->in_msg = 1;
+		w->msg_pos_ms = w->msg_last_ms = t_ms;
+		/* Every message restates the window, as tlog-rec does. */
+		return (window_rec(w));
+	}
+	if (t_ms > w->msg_last_ms) {
+		if (run_close(w) != 0 || wb_add(&w->timing, "+", 1) != 0 ||
+		    wb_u64(&w->timing, (uint64_t)(t_ms - w->msg_last_ms)) != 0)
+			return (-1);
+		w->msg_last_ms = t_ms;
+	}
+	return (0);
+}
+
+static int
+json_key(struct wbuf *b, const char *k)
+{
+	return (wb_add(b, ",\"", 2) || wb_str(b, k) || wb_add(b, "\":", 2));
+}
+
+/*
+ * Writes the open message as one JSON line into the chunk.  extra holds
+ * more ",key:value" members (markers, the end).
+ */
+static int
+msg_close(struct sr_recw *w, const char *extra, size_t extralen)
+{
+	struct wbuf *p = &w->plain;
+	int64_t tms;
+
+	if (!w->in_msg)
+		return (0);
+	if (run_close(w) != 0)
+		return (-1);
+	tms = w->start_wall_ns / SR_NSEC_PER_MSEC + w->msg_pos_ms;
+	if (wb_add(p, w->envelope.p, w->envelope.len) ||
+	    wb_u64(p, w->next_id) || wb_str(p, ",\"pos\":") ||
+	    wb_i64(p, w->msg_pos_ms) || wb_str(p, ",\"time\":") ||
+	    wb_i64(p, tms / 1000) || wb_add(p, ".", 1) ||
+	    wb_add(p,
+		(char[]){ (char)('0' + tms % 1000 / 100),
+		    (char)('0' + tms % 100 / 10), (char)('0' + tms % 10) },
+		3) ||
+	    wb_str(p, ",\"timing\":\"") ||
+	    wb_add(p, w->timing.p, w->timing.len) ||
+	    wb_str(p, "\",\"in_txt\":\"") ||
+	    wb_add(p, w->in.txt.p, w->in.txt.len) ||
+	    wb_str(p, "\",\"in_bin\":[") ||
+	    wb_add(p, w->in.bin.p, w->in.bin.len) ||
+	    wb_str(p, "],\"out_txt\":\"") ||
+	    wb_add(p, w->out.txt.p, w->out.txt.len) ||
+	    wb_str(p, "\",\"out_bin\":[") ||
+	    wb_add(p, w->out.bin.p, w->out.bin.len) || wb_add(p, "]", 1))
+		return (-1);
+	if (w->next_id == 1 && wb_add(p, w->first.p, w->first.len) != 0)
+		return (-1);
+	if (extralen > 0 && wb_add(p, extra, extralen) != 0)
+		return (-1);
+	if (wb_add(p, "}\n", 2) != 0)
+		return (-1);
+	w->next_id++;
+	w->in_msg = 0;
+	w->timing.len = 0;
+	w->in.txt.len = w->in.bin.len = 0;
+	w->out.txt.len = w->out.bin.len = 0;
+	return (0);
+}
+
+/* Adds raw bytes of invalid sequences to a bin run. */
+static int
+add_bin(struct sr_recw *w, struct dir *d, enum run kind, const unsigned char *s,
+    size_t n, size_t placeholders)
+{
+	size_t i;
+
+	if (w->run != kind && run_close(w) != 0)
+		return (-1);
+	w->run = kind;
+	w->run_n += placeholders;
+	w->run_b += n;
+	if (wb_reserve(&d->txt, placeholders * 3) != 0)
+		return (-1);
+	for (i = 0; i < placeholders; i++)
+		wb_add(&d->txt, "\xef\xbf\xbd", 3);
+	for (i = 0; i < n; i++) {
+		if ((d->bin.len > 0 && wb_add(&d->bin, ",", 1) != 0) ||
+		    wb_u64(&d->bin, s[i]) != 0)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Encodes s[0..n) of one direction: valid UTF-8 runs as text, each
+ * maximal invalid subpart as one placeholder plus its bytes, and an
+ * incomplete character at the end held for the next call (final = 1
+ * writes it as invalid).
+ */
+static int
+encode(struct sr_recw *w, struct dir *d, int out, const unsigned char *s,
+    size_t n, int final)
+{
+	enum run trun = out ? RUN_OUT_TXT : RUN_IN_TXT;
+	enum run brun = out ? RUN_OUT_BIN : RUN_IN_BIN;
+	size_t i = 0, j, k, sub, chars;
+
+	if (wb_reserve(&d->txt, n * 6) != 0)
+		return (-1);
+	while (i < n) {
+		/* A run of valid text. */
+		chars = 0;
+		for (j = i; j < n;) {
+			if (s[j] < 0x80) {
+				j++;
+				chars++;
+				continue;
+			}
+			if ((k = sr_utf8_seq(s + j, n - j, &sub)) == 0)
+				break;
+			j += k;
+			chars++;
+		}
+		if (j > i) {
+			if (w->run != trun && run_close(w) != 0)
+				return (-1);
+			w->run = trun;
+			w->run_n += chars;
+			esc_text(&d->txt, s + i, j - i);
+			i = j;
+		}
+		if (i == n)
+			break;
+		/* An invalid subpart, or a character cut off at the end. */
+		sr_utf8_seq(s + i, n - i, &sub);
+		if (i + sub == n && !final && sub < 4 && s[i] >= 0xc2 &&
+		    s[i] <= 0xf4) {
+			/* Could still complete: hold it. */
+			memcpy(d->hold, s + i, sub);
+			d->nhold = sub;
+			break;
+		}
+		if (add_bin(w, d, brun, s + i, sub, 1) != 0)
+			return (-1);
+		i += sub;
+	}
+	return (0);
+}
+
+static int
+chunk_due(const struct sr_recw *w, int64_t now_ns)
+{
+	if (w->plain.len == 0 && !w->in_msg)
+		return (0);
+	return (w->plain.len >= w->o.chunk_bytes ||
+	    (w->chunk_first_ns >= 0 &&
+		now_ns - w->chunk_first_ns >= w->o.chunk_ns));
+}
+
+static void
+index_add(struct sr_recw *w, uint64_t seq, int64_t t_ns, uint64_t off)
+{
+	size_t i, j;
+
+	if ((seq - 1) % w->index_step != 0)
+		return;
+	if (w->nindex == INDEX_MAX) {
+		/* Thin out: keep every other entry, double the step. */
+		for (i = j = 0; i < w->nindex; i += 2)
+			w->index[j++] = w->index[i];
+		w->nindex = j;
+		w->index_step *= 2;
+		if ((seq - 1) % w->index_step != 0)
+			return;
+	}
+	w->index[w->nindex].seq = seq;
+	w->index[w->nindex].t_ns = t_ns;
+	w->index[w->nindex].off = off;
+	w->nindex++;
+}
+
+static void
+gap_note(struct sr_recw *w, uint64_t bytes, int64_t from, int64_t to)
+{
+	if (!w->gap_open) {
+		w->gap_open = 1;
+		w->gap_bytes = 0;
+		w->gap_from = from;
+	}
+	w->gap_bytes += bytes;
+	w->gap_to = to;
+	w->lost += bytes;
+}
+
+static int marker_msg(struct sr_recw *, int64_t, const char *, const char *,
+    size_t);
+
+/* Writes the gap marker as the first message of the chunk. */
+static int
+gap_marker(struct sr_recw *w, int64_t t_ns)
+{
+	char d[128];
+	int n;
+
+	n = snprintf(d, sizeof(d),
+	    "bytes=%" PRIu64 " from_ms=%" PRId64 " to_ms=%" PRId64,
+	    w->gap_bytes, (int64_t)(w->gap_from / SR_NSEC_PER_MSEC),
+	    (int64_t)(w->gap_to / SR_NSEC_PER_MSEC));
+	return (marker_msg(w, t_ns, "gap", d, (size_t)n));
+}
+
+/* Compresses the chunk and writes it with its chain record. */
+static int
+chunk_write(struct sr_recw *w, int retry)
+{
+	struct sr_chain_rec c;
+	unsigned char hdr[14], h[SR_HASH_LEN];
+	size_t bound, clen;
+	uint64_t off = w->size;
+	int r;
+
+	if (w->in_msg && msg_close(w, NULL, 0) != 0)
+		return (fail_nomem(w));
+	if (w->plain.len == 0)
+		return (SR_OK);
+	bound = ZSTD_compressBound(w->plain.len);
+	w->frame.len = 0;
+	if (wb_reserve(&w->frame, bound + 14 + SR_CHAIN_LEN) != 0)
+		return (fail_nomem(w));
+	ZSTD_CCtx_reset(w->cctx, ZSTD_reset_session_only);
+	ZSTD_CCtx_setPledgedSrcSize(w->cctx, w->plain.len);
+	clen = ZSTD_compress2(w->cctx, w->frame.p, bound, w->plain.p,
+	    w->plain.len);
+	if (ZSTD_isError(clen))
+		return (sr_error_set(&w->err, SR_FATAL, SR_E_NOMEM, NULL, NULL,
+		    "zstd: %s", ZSTD_getErrorName(clen)));
+	memset(&c, 0, sizeof(c));
+	c.seq = w->seq + 1;
+	c.t_ns = w->last_ns;
+	c.len = (uint32_t)w->plain.len;
+	c.clen = (uint32_t)clen;
+	c.stream = 0;
+	memcpy(h, w->h, SR_HASH_LEN);
+	sr_chain_step(h, c.seq, c.stream, c.t_ns, w->plain.p, w->plain.len);
+	memcpy(c.h, h, SR_HASH_LEN);
+	w->frame.len = clen;
+	wb_add(&w->frame, hdr, sr_native_frame(hdr, SR_NK_CHAIN, SR_CHAIN_LEN));
+	w->frame.len +=
+	    sr_chain_encode(&c, (unsigned char *)w->frame.p + w->frame.len);
+	r = emit(w, w->frame.p, w->frame.len, retry);
+	if (r != SR_OK && w->size == off) {
+		/* Not stored: count it as lost (fail-open goes on). */
+		gap_note(w, w->out.bytes + w->in.bytes == 0 ? 0 : w->plain.len,
+		    w->chunk_first_ns, w->last_ns);
+		w->plain.len = 0;
+		w->chunk_first_ns = -1;
+		w->failed = 1;
+		return (r);
+	}
+	/* Stored (a reservation failure after it still reports). */
+	w->seq = c.seq;
+	memcpy(w->h, h, SR_HASH_LEN);
+	w->ck_bytes += w->plain.len;
+	index_add(w, c.seq, c.t_ns, off);
+	w->plain.len = 0;
+	w->chunk_first_ns = -1;
+	if (w->gap_open && r == SR_OK && w->failed == 0)
+		w->gap_open = 0;
+	w->failed = r != SR_OK;
+	return (r);
+}
+
+static int
+maybe_checkpoint(struct sr_recw *w, int64_t now_ns)
+{
+	if (w->ck_bytes == 0)
+		return (SR_OK);
+	if (now_ns - w->ck_last_ns >= w->o.checkpoint_ns ||
+	    w->ck_bytes >= w->o.checkpoint_bytes)
+		return (checkpoint(w, now_ns));
+	return (SR_OK);
+}
+
+/* Called before anything goes into a chunk. */
+static int
+chunk_begin(struct sr_recw *w, int64_t t_ns)
+{
+	if (w->chunk_first_ns < 0) {
+		w->chunk_first_ns = t_ns;
+		if (w->gap_open && w->failed) {
+			/* The first message of a new chunk tells the loss. */
+			w->failed = 0;
+			if (gap_marker(w, t_ns) != 0)
+				return (-1);
+			w->failed = 1; /* cleared when this chunk is stored */
+		}
+	}
+	return (0);
+}
+
+static int
+marker_msg(struct sr_recw *w, int64_t t_ns, const char *label,
+    const char *detail, size_t dlen)
+{
+	struct wbuf x = { 0 };
+	char *d;
+	int r;
+
+	if (w->in_msg && msg_close(w, NULL, 0) != 0)
+		return (-1);
+	if (chunk_begin(w, t_ns) != 0 || msg_at(w, t_ns / SR_NSEC_PER_MSEC))
+		return (-1);
+	r = json_key(&x, "sr_mark") || wb_jstr(&x, label);
+	if (r == 0 && detail != NULL && dlen > 0) {
+		if ((d = sr_strndup(detail, dlen)) == NULL)
+			r = -1;
+		else {
+			r = json_key(&x, "sr_detail") || wb_jstr(&x, d);
+			free(d);
+		}
+	}
+	if (r == 0)
+		r = msg_close(w, x.p, x.len);
+	wb_free(&x);
+	return (r);
+}
+
+static int
+after_event(struct sr_recw *w, int64_t t_ns)
+{
+	int r;
+
+	if (w->in_msg &&
+	    w->out.txt.len + w->in.txt.len + w->out.bin.len + w->in.bin.len >=
+		MSG_TEXT_MAX &&
+	    msg_close(w, NULL, 0) != 0)
+		return (fail_nomem(w));
+	if (chunk_due(w, t_ns)) {
+		if ((r = chunk_write(w, 0)) != SR_OK)
+			return (r);
+		return (maybe_checkpoint(w, t_ns));
+	}
+	return (SR_OK);
+}
+
+static int
+data_event(struct sr_recw *w, const struct sr_event *ev, int out)
+{
+	struct dir *d = out ? &w->out : &w->in;
+	const unsigned char *s = ev->data;
+	unsigned char tmp[4 + SLICE_MAX];
+	size_t n = ev->len, take, h;
+	int64_t tms = ev->t_ns / SR_NSEC_PER_MSEC;
+	int r;
+
+	while (n > 0) {
+		if (chunk_begin(w, ev->t_ns) != 0 || msg_at(w, tms) != 0)
+			return (fail_nomem(w));
+		take = n < SLICE_MAX ? n : SLICE_MAX;
+		h = d->nhold;
+		memcpy(tmp, d->hold, h);
+		memcpy(tmp + h, s, take);
+		d->nhold = 0;
+		if (encode(w, d, out, tmp, h + take, 0) != 0)
+			return (fail_nomem(w));
+		d->bytes += take;
+		s += take;
+		n -= take;
+		if ((r = after_event(w, ev->t_ns)) != SR_OK)
+			return (r);
+	}
+	return (SR_OK);
+}
+
+/* Writes a held incomplete character as invalid bytes (before a gap in
+ * time or at the end). */
+static int
+flush_hold(struct sr_recw *w, struct dir *d, int out, int64_t t_ns)
+{
+	unsigned char tmp[4];
+	size_t n = d->nhold;
+
+	if (n == 0)
+		return (0);
+	memcpy(tmp, d->hold, n);
+	d->nhold = 0;
+	if (chunk_begin(w, t_ns) != 0 || msg_at(w, t_ns / SR_NSEC_PER_MSEC))
+		return (-1);
+	return (encode(w, d, out, tmp, n, 1));
+}
+
+int
+sr_recw_event(struct sr_recw *w, const struct sr_event *ev)
+{
+	int64_t t = ev->t_ns;
+	int r;
+
+	if (w->sealed)
+		return (sr_error_set(&w->err, SR_FATAL, SR_E_MISUSE, NULL, NULL,
+		    "recording already sealed"));
+	if (t < w->last_ns)
+		t = w->last_ns; /* never back: tlog-play refuses it */
+	w->last_ns = t;
+	switch (ev->type) {
+	case SR_EV_OUTPUT:
+	case SR_EV_INPUT:
+		if (ev->type == SR_EV_INPUT && (ev->flags & SR_EVF_MASKED)) {
+			if (marker_msg(w, t, "input-masked",
+				(const char *)ev->data,
+				ev->data != NULL ? ev->len : 0) != 0)
+				return (fail_nomem(w));
+			return (after_event(w, t));
+		}
+		if (ev->len == 0)
+			return (SR_OK);
+		{
+			struct sr_event e = *ev;
+
+			e.t_ns = t;
+			return (data_event(w, &e, ev->type == SR_EV_OUTPUT));
+		}
+	case SR_EV_RESIZE:
+		if (ev->rows == w->rows && ev->cols == w->cols)
+			return (SR_OK);
+		if (chunk_begin(w, t) != 0)
+			return (fail_nomem(w));
+		if (!w->in_msg) {
+			/* A new message states the window anyway. */
+			w->rows = ev->rows;
+			w->cols = ev->cols;
+			if (msg_at(w, t / SR_NSEC_PER_MSEC) != 0)
+				return (fail_nomem(w));
+			return (after_event(w, t));
+		}
+		if (msg_at(w, t / SR_NSEC_PER_MSEC) != 0 || run_close(w) != 0)
+			return (fail_nomem(w));
+		w->rows = ev->rows;
+		w->cols = ev->cols;
+		if (window_rec(w) != 0)
+			return (fail_nomem(w));
+		return (after_event(w, t));
+	case SR_EV_SUSPEND:
+	case SR_EV_RESUME:
+	case SR_EV_MARKER:
+		r = marker_msg(w, t,
+		    ev->type == SR_EV_SUSPEND	   ? "suspend"
+			: ev->type == SR_EV_RESUME ? "resume"
+						   : NULL,
+		    NULL, 0);
+		if (ev->type == SR_EV_MARKER) {
+			char label[256];
+			size_t n = ev->len < sizeof(label) - 1
+			    ? ev->len
+			    : sizeof(label) - 1;
+			const char *sp;
+
+			memcpy(label, ev->data, n);
+			label[n] = '\0';
+			/* "label detail..." */
+			if ((sp = memchr(label, ' ', n)) != NULL) {
+				label[sp - label] = '\0';
+				r = marker_msg(w, t, label, sp + 1,
+				    n - (size_t)(sp - label) - 1);
+			} else
+				r = marker_msg(w, t, label, NULL, 0);
+		}
+		if (r != 0)
+			return (fail_nomem(w));
+		return (after_event(w, t));
+	default:
+		return (SR_OK);
+	}
+}
+
+int
+sr_recw_tick(struct sr_recw *w, int64_t now_ns)
+{
+	int r;
+
+	if (w->sealed)
+		return (SR_OK);
+	if (chunk_due(w, now_ns) || (w->failed && w->plain.len > 0)) {
+		if ((r = chunk_write(w, 0)) != SR_OK)
+			return (r);
+	}
+	return (maybe_checkpoint(w, now_ns));
+}
+
+int
+sr_recw_flush(struct sr_recw *w, int64_t now_ns)
+{
+	int r;
+
+	if (w->sealed)
+		return (SR_OK);
+	if ((r = chunk_write(w, 0)) != SR_OK)
+		return (r);
+	return (maybe_checkpoint(w, now_ns));
+}
+
+void
+sr_recw_gap(struct sr_recw *w, uint64_t bytes, int64_t t_from, int64_t t_to)
+{
+	gap_note(w, bytes, t_from, t_to);
+	w->failed = 1; /* the next chunk starts with the marker */
+}
+
+static int
+write_index(struct sr_recw *w)
+{
+	unsigned char *b;
+	size_t n = 4 + w->nindex * SR_INDEX_ENTRY_LEN, i;
+	int r;
+
+	if ((b = malloc(n)) == NULL)
+		return (fail_nomem(w));
+	b[0] = (unsigned char)w->nindex;
+	b[1] = (unsigned char)(w->nindex >> 8);
+	b[2] = (unsigned char)(w->nindex >> 16);
+	b[3] = (unsigned char)(w->nindex >> 24);
+	for (i = 0; i < w->nindex; i++)
+		sr_index_ent_encode(&w->index[i],
+		    b + 4 + i * SR_INDEX_ENTRY_LEN);
+	r = emit_skip(w, SR_NK_INDEX, b, n, 0);
+	free(b);
+	return (r);
+}
+
+int
+sr_recw_seal(struct sr_recw *w, int64_t now_ns, int reason, int status)
+{
+	struct sr_seal_rec s;
+	struct wbuf x = { 0 };
+	unsigned char body[SR_SEAL_LEN];
+	int r, first = SR_OK;
+
+	if (w->sealed)
+		return (SR_OK);
+	if (now_ns < w->last_ns)
+		now_ns = w->last_ns;
+	w->last_ns = now_ns;
+	/* Held bytes, then the end message, then the last chunk. */
+	if (flush_hold(w, &w->out, 1, now_ns) != 0 ||
+	    flush_hold(w, &w->in, 0, now_ns) != 0)
+		return (fail_nomem(w));
+	if (w->in_msg && msg_close(w, NULL, 0) != 0)
+		return (fail_nomem(w));
+	if (chunk_begin(w, now_ns) != 0 ||
+	    msg_at(w, now_ns / SR_NSEC_PER_MSEC) != 0 ||
+	    json_key(&x, "sr_end") || wb_jstr(&x, sr_end_reason_name(reason)) ||
+	    json_key(&x, "sr_status") || wb_i64(&x, status) ||
+	    msg_close(w, x.p, x.len) != 0) {
+		wb_free(&x);
+		return (fail_nomem(w));
+	}
+	wb_free(&x);
+	/* The last chunk may meet a full disk: retry from the reserve. */
+	if ((r = chunk_write(w, 1)) != SR_OK)
+		first = r;
+	if ((r = write_index(w)) != SR_OK && first == SR_OK)
+		first = r;
+	memset(&s, 0, sizeof(s));
+	memcpy(s.rec_id, w->rec_id, SR_RECID_LEN);
+	s.host_seq = w->host_seq;
+	s.n = w->seq;
+	s.bytes_out = w->out.bytes;
+	s.bytes_in = w->in.bytes;
+	memcpy(s.h0, w->h0, SR_HASH_LEN);
+	memcpy(s.hn, w->seq == 0 ? w->h0 : w->h, SR_HASH_LEN);
+	s.last_ck = w->ck_no - 1;
+	s.start_wall_ns = w->start_wall_ns;
+	s.end_ns = now_ns;
+	s.end_reason = (uint8_t)reason;
+	s.status = status;
+	s.bytes_lost = w->lost;
+	if (w->key != NULL)
+		memcpy(s.key_id, sr_key_id(w->key), SR_KEYID_LEN);
+	sr_seal_encode(&s, body);
+	if ((r = sign(w, SR_DOMAIN_SEAL, body, sizeof(body), NULL)) != SR_OK)
+		return (r);
+	if ((r = emit_skip(w, SR_NK_SEAL, body, sizeof(body), 1)) != SR_OK)
+		return (r);
+	w->sealed = 1;
+	if (!w->o.no_sync)
+		(void)fdatasync(w->fd);
+	/* Give back the reservation, and make the file read-only. */
+	if (w->reserved > w->size)
+		(void)ftruncate(w->fd, (off_t)w->size);
+	(void)fchmod(w->fd, 0440);
+	return (first);
+}
+
+const struct sr_error *
+sr_recw_error(const struct sr_recw *w)
+{
+	return (&w->err);
+}
+
+uint64_t
+sr_recw_size(const struct sr_recw *w)
+{
+	return (w->size);
+}
+
+void
+sr_recw_free(struct sr_recw *w)
+{
+	if (w == NULL)
+		return;
+	ZSTD_freeCCtx(w->cctx);
+	wb_free(&w->envelope);
+	wb_free(&w->first);
+	wb_free(&w->timing);
+	wb_free(&w->out.txt);
+	wb_free(&w->out.bin);
+	wb_free(&w->in.txt);
+	wb_free(&w->in.bin);
+	wb_free(&w->plain);
+	wb_free(&w->frame);
+	free(w->index);
+	free(w);
+}
+
+/* Header JSON helpers: ,"key":"value" when value is set. */
+static int
+hs(struct wbuf *b, const char *k, const char *v)
+{
+	if (v == NULL)
+		return (0);
+	return (json_key(b, k) || wb_jstr(b, v));
+}
+
+static int
+hn(struct wbuf *b, const char *k, int64_t v)
+{
+	return (json_key(b, k) || wb_i64(b, v));
+}
+
+static int
+hex(struct wbuf *b, const unsigned char *p, size_t n)
+{
+	static const char d[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (wb_add(b, &d[p[i] >> 4], 1) || wb_add(b, &d[p[i] & 15], 1))
+			return (-1);
+	return (0);
+}
+
+static int
+build_header(struct sr_recw *w, const struct sr_rec_meta *m, struct wbuf *b)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} claims[] = {
+		{ SR_CLAIMED_ACTOR, "actor" },
+		{ SR_CLAIMED_SRC_IP, "src_ip" },
+		{ SR_CLAIMED_TARGET, "target" },
+		{ SR_CLAIMED_TICKET, "ticket" },
+		{ SR_CLAIMED_TERM, "term" },
+	};
+	char iso[64];
+	size_t i, k;
+	int r;
+
+	r = wb_str(b, "{\"format\":\"sessrec\",\"version\":1,\"rec_id\":\"") ||
+	    hex(b, w->rec_id, SR_RECID_LEN) || wb_str(b, "\"") ||
+	    hs(b, "session_id", m->session_id) || hs(b, "host", m->host) ||
+	    hn(b, "host_seq", (int64_t)m->host_seq) ||
+	    wb_str(b,
+		w->key != NULL ? ",\"signed\":true,\"key_id\":\""
+			       : ",\"signed\":false,\"key_id\":null");
+	if (r == 0 && w->key != NULL)
+		r = hex(b, sr_key_id(w->key), SR_KEYID_LEN) || wb_str(b, "\"");
+	sr_time_format_iso_ms(m->start_ns, iso, sizeof(iso));
+	r = r || hn(b, "start_ns", m->start_ns) || hs(b, "start", iso) ||
+	    hn(b, "uid", m->uid) || hs(b, "user", m->user) ||
+	    json_key(b, "loginuid") ||
+	    (m->loginuid >= 0 ? wb_i64(b, m->loginuid) : wb_str(b, "null")) ||
+	    json_key(b, "audit_session") ||
+	    (m->audit_session >= 0 ? wb_i64(b, m->audit_session)
+				   : wb_str(b, "null")) ||
+	    hn(b, "pid", m->pid) || hs(b, "tty", m->tty) ||
+	    hs(b, "term", m->term) || hn(b, "cols", m->cols) ||
+	    hn(b, "rows", m->rows) || hs(b, "actor", m->actor) ||
+	    hs(b, "actor_source", m->actor_source) ||
+	    hs(b, "src_ip", m->src_ip) || hs(b, "src_port", m->src_port) ||
+	    hs(b, "target", m->target) || hs(b, "ticket", m->ticket) ||
+	    hs(b, "cwd", m->cwd) || hs(b, "command", m->command);
+	if (r == 0 && m->argv != NULL) {
+		r = json_key(b, "argv") || wb_add(b, "[", 1);
+		for (i = 0; r == 0 && m->argv[i] != NULL && i < 1024; i++)
+			r = (i > 0 && wb_add(b, ",", 1)) ||
+			    wb_jstr(b, m->argv[i]);
+		r = r || wb_add(b, "]", 1);
+	}
+	r = r || json_key(b, "input") ||
+	    wb_str(b, m->input ? "true" : "false") || hs(b, "mask", m->mask) ||
+	    json_key(b, "claimed") || wb_add(b, "[", 1);
+	for (i = k = 0; r == 0 && i < nitems(claims); i++)
+		if (m->claimed & claims[i].bit)
+			r = (k++ > 0 && wb_add(b, ",", 1)) ||
+			    wb_jstr(b, claims[i].name);
+	r = r || wb_add(b, "]", 1) ||
+	    hn(b, "chunk_ms", w->o.chunk_ns / SR_NSEC_PER_MSEC) ||
+	    hn(b, "checkpoint_ms", w->o.checkpoint_ns / SR_NSEC_PER_MSEC) ||
+	    wb_add(b, "}", 1);
+	return (r);
+}
+
+/* tlog's envelope and the sr_* keys of message 1. */
+static int
+build_envelope(struct sr_recw *w, const struct sr_rec_meta *m)
+{
+	struct wbuf *e = &w->envelope, *f = &w->first;
+	int r;
+
+	r = wb_str(e, "{\"ver\":\"2.3\",\"host\":") ||
+	    wb_jstr(e, m->host != NULL ? m->host : "") ||
+	    wb_str(e, ",\"rec\":") || wb_jstr(e, m->session_id) ||
+	    wb_str(e, ",\"user\":") ||
+	    wb_jstr(e, m->user != NULL ? m->user : "") ||
+	    wb_str(e, ",\"term\":") ||
+	    wb_jstr(e, m->term != NULL ? m->term : "") ||
+	    wb_str(e, ",\"session\":") ||
+	    wb_i64(e, m->audit_session > 0 ? m->audit_session : 4294967295LL) ||
+	    wb_str(e, ",\"id\":");
+	r = r || hn(f, "sr_ver", 1) || hs(f, "sr_session_id", m->session_id) ||
+	    hs(f, "sr_actor", m->actor) || hs(f, "sr_src_ip", m->src_ip) ||
+	    hs(f, "sr_target", m->target) || hs(f, "sr_ticket", m->ticket) ||
+	    hs(f, "sr_tty", m->tty) || hs(f, "sr_cwd", m->cwd) ||
+	    hs(f, "sr_command", m->command) || hs(f, "sr_host", m->host);
+	return (r);
+}
+
+int
+sr_recw_open(struct sr_ctx *ctx, int fd, const struct sr_rec_meta *m,
+    const struct sr_rec_opts *opts, struct sr_recw **wp, struct sr_error *err)
+{
+	struct sr_recw *w;
+	struct wbuf hdr = { 0 };
+	struct stat st;
+	int r;
+
+	*wp = NULL;
+	if (m == NULL || m->session_id == NULL)
+		return (sr_error_set(err, SR_FATAL, SR_E_MISUSE, NULL, NULL,
+		    "no session id"));
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return (sr_error_set(err, SR_FATAL, SR_E_NOMEM, NULL, NULL,
+		    "out of memory"));
+	w->ctx = ctx;
+	w->fd = fd;
+	if (opts != NULL)
+		w->o = *opts;
+	if (w->o.chunk_ns <= 0)
+		w->o.chunk_ns = CHUNK_NS_DEFAULT;
+	if (w->o.chunk_bytes == 0)
+		w->o.chunk_bytes = CHUNK_BYTES_DEFAULT;
+	if (w->o.chunk_bytes > CHUNK_BYTES_MAX)
+		w->o.chunk_bytes = CHUNK_BYTES_MAX;
+	if (w->o.checkpoint_ns <= 0)
+		w->o.checkpoint_ns = CHECKPOINT_NS_DEFAULT;
+	if (w->o.checkpoint_bytes == 0)
+		w->o.checkpoint_bytes = CHECKPOINT_BYTES_DEF;
+	if (w->o.level == 0)
+		w->o.level = 3;
+	if (w->o.reserve == 0)
+		w->o.reserve = RESERVE_DEFAULT;
+	w->key = w->o.key;
+	if (w->key != NULL && !sr_key_has_secret(w->key)) {
+		sr_recw_free(w);
+		return (sr_error_set(err, SR_FAILED, SR_E_MISUSE, NULL, NULL,
+		    "the signing key has no secret half"));
+	}
+	w->reserve_ok = 1;
+	w->chunk_first_ns = -1;
+	w->index_step = 1;
+	w->host_seq = m->host_seq;
+	w->start_wall_ns = m->start_ns;
+	w->next_id = 1;
+	w->cols = m->cols;
+	w->rows = m->rows;
+	if (fstat(fd, &st) == 0)
+		w->size = w->reserved = (uint64_t)st.st_size;
+	if (getrandom(w->rec_id, sizeof(w->rec_id), 0) !=
+	    (ssize_t)sizeof(w->rec_id)) {
+		r = sr_error_set(err, SR_FAILED, SR_E_IO, NULL, NULL,
+		    "no random bytes: %s", strerror(errno));
+		sr_recw_free(w);
+		return (r);
+	}
+	if ((w->cctx = ZSTD_createCCtx()) == NULL ||
+	    (w->index = calloc(INDEX_MAX, sizeof(*w->index))) == NULL ||
+	    build_envelope(w, m) != 0 || build_header(w, m, &hdr) != 0) {
+		wb_free(&hdr);
+		sr_recw_free(w);
+		return (sr_error_set(err, SR_FATAL, SR_E_NOMEM, NULL, NULL,
+		    "out of memory"));
+	}
+	ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, w->o.level);
+	ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_contentSizeFlag, 1);
+	ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1);
+	ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_windowLog, SR_NATIVE_WINDOWLOG);
+	sr_chain_h0(w->h0, hdr.p, hdr.len);
+	memcpy(w->h, w->h0, SR_HASH_LEN);
+	(void)reserve(w);
+	/* The header and checkpoint 0, synced, before the session starts. */
+	if ((r = emit_skip(w, SR_NK_HEADER, hdr.p, hdr.len, 0)) != SR_OK ||
+	    (r = checkpoint(w, 0)) != SR_OK) {
+		*err = w->err;
+		wb_free(&hdr);
+		sr_recw_free(w);
+		return (r);
+	}
+	wb_free(&hdr);
+	*wp = w;
+	return (SR_OK);
+}
+
+/* Crockford's base32, as ULIDs use it. */
+int
+sr_session_id_new(int64_t wall_ns, char buf[27], struct sr_error *err)
+{
+	static const char b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+	unsigned char rnd[10];
+	uint64_t ms = (uint64_t)(wall_ns / SR_NSEC_PER_MSEC);
+	uint64_t hi, lo;
+	int i;
+
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return (sr_error_set(err, SR_FAILED, SR_E_IO, NULL, NULL,
+		    "no random bytes: %s", strerror(errno)));
+	/* 10 characters of time (48 bits, top 2 bits of 50 are 0). */
+	for (i = 9; i >= 0; i--) {
+		buf[i] = b32[ms & 31];
+		ms >>= 5;
+	}
+	/* 16 characters of randomness: 80 bits as 40 + 40. */
+	hi = (uint64_t)rnd[0] << 32 | (uint64_t)rnd[1] << 24 |
+	    (uint64_t)rnd[2] << 16 | (uint64_t)rnd[3] << 8 | rnd[4];
+	lo = (uint64_t)rnd[5] << 32 | (uint64_t)rnd[6] << 24 |
+	    (uint64_t)rnd[7] << 16 | (uint64_t)rnd[8] << 8 | rnd[9];
+	for (i = 17; i >= 10; i--) {
+		buf[i] = b32[hi & 31];
+		hi >>= 5;
+	}
+	for (i = 25; i >= 18; i--) {
+		buf[i] = b32[lo & 31];
+		lo >>= 5;
+	}
+	buf[26] = '\0';
+	return (SR_OK);
+}
