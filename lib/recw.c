@@ -650,9 +650,14 @@ encode(struct sr_recw *w, struct dir *d, int out, const unsigned char *s,
 static int
 chunk_due(const struct sr_recw *w, int64_t now_ns)
 {
+	size_t open = w->in_msg ? w->out.txt.len + w->in.txt.len +
+		w->out.bin.len + w->in.bin.len + w->timing.len
+				: 0;
+
 	if (w->plain.len == 0 && !w->in_msg)
 		return (0);
-	return (w->plain.len >= w->o.chunk_bytes ||
+	/* The open message counts: it goes into this chunk. */
+	return (w->plain.len + open >= w->o.chunk_bytes ||
 	    (w->chunk_first_ns >= 0 &&
 		now_ns - w->chunk_first_ns >= w->o.chunk_ns));
 }
@@ -941,32 +946,31 @@ sr_recw_event(struct sr_recw *w, const struct sr_event *ev)
 		return (after_event(w, t));
 	case SR_EV_SUSPEND:
 	case SR_EV_RESUME:
-	case SR_EV_MARKER:
-		r = marker_msg(w, t,
-		    ev->type == SR_EV_SUSPEND	   ? "suspend"
-			: ev->type == SR_EV_RESUME ? "resume"
-						   : NULL,
-		    NULL, 0);
-		if (ev->type == SR_EV_MARKER) {
-			char label[256];
-			size_t n = ev->len < sizeof(label) - 1
-			    ? ev->len
-			    : sizeof(label) - 1;
-			const char *sp;
+		if (marker_msg(w, t,
+			ev->type == SR_EV_SUSPEND ? "suspend" : "resume", NULL,
+			0) != 0)
+			return (fail_nomem(w));
+		return (after_event(w, t));
+	case SR_EV_MARKER: {
+		char label[256];
+		size_t n =
+		    ev->len < sizeof(label) - 1 ? ev->len : sizeof(label) - 1;
+		const char *sp;
 
+		/* "label detail...": the label is the first word. */
+		if (n > 0)
 			memcpy(label, ev->data, n);
-			label[n] = '\0';
-			/* "label detail..." */
-			if ((sp = memchr(label, ' ', n)) != NULL) {
-				label[sp - label] = '\0';
-				r = marker_msg(w, t, label, sp + 1,
-				    n - (size_t)(sp - label) - 1);
-			} else
-				r = marker_msg(w, t, label, NULL, 0);
-		}
+		label[n] = '\0';
+		if ((sp = memchr(label, ' ', n)) != NULL) {
+			label[sp - label] = '\0';
+			r = marker_msg(w, t, label, sp + 1,
+			    n - (size_t)(sp - label) - 1);
+		} else
+			r = marker_msg(w, t, n > 0 ? label : "mark", NULL, 0);
 		if (r != 0)
 			return (fail_nomem(w));
 		return (after_event(w, t));
+	}
 	default:
 		return (SR_OK);
 	}
