@@ -16,7 +16,7 @@ BUILD_PKGS="build-essential autoconf automake pkg-config libjansson-dev
 libpcre2-dev libzstd-dev libarchive-dev libncurses-dev libcmocka-dev libsodium-dev
 mandoc"
 TEST_PKGS="tlog sudo asciinema ttyrec bsdutils zstd jq tmux zip gzip xz-utils
-bzip2 clang-format python3 bc"
+bzip2 clang-format python3 bc less openssl procps"
 
 need=""
 for p in $BUILD_PKGS; do

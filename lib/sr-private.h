@@ -341,4 +341,25 @@ sr_ns_add(int64_t a, int64_t b)
 	return (a + b);
 }
 
+/* added by seal */
+/*
+ * A key pair from a 32-byte RFC 8032 seed (lib/seal.c), for test
+ * vectors.  SR_OK or SR_FATAL (err set).
+ */
+int sr_key_from_seed(const unsigned char seed[32], struct sr_key **,
+    struct sr_error *);
+
+/* added by mask */
+/*
+ * The default prompt regex of sr_mask_new() (POSIX ERE, compiled with
+ * REG_EXTENDED | REG_ICASE | REG_NOSUB): one of the words password,
+ * passphrase, passcode, pin, otp, "verification code" or "one-time code"
+ * standing alone, then anything, then ':' or '?' and blanks at the end
+ * of the line.  "[sudo] password for root: " matches, "Pinned
+ * packages:" and "password policy updated" do not.
+ */
+#define SR_MASK_DEFAULT_PROMPT                                                 \
+	"(^|[^[:alnum:]])(password|passphrase|passcode|pin|otp|"              \
+	"(verification|one[- ]?time) code)([^[:alnum:]].*)?[:?][[:blank:]]*$"
+
 #endif /* SR_PRIVATE_H */
