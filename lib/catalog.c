@@ -152,63 +152,28 @@ add_list(struct sr_catalog *c, const char *list, int optional)
 }
 
 /*
- * Reads "sources = a:b" (or repeated "source = a") from the config file.
- * The file counts only when root owns it and nobody else may write it,
- * so that a user cannot point a privileged sessrec elsewhere.
+ * Takes "sources = a:b" (or repeated "source = a") from the config file,
+ * which counts only when root owns it and nobody else may write it (see
+ * lib/config.c), so that a user cannot point a privileged sessrec
+ * elsewhere.
  */
 static int
 config_sources(struct sr_catalog *c, const char *path, unsigned flags,
     int *found, struct sr_error *err)
 {
-	struct stat st;
-	FILE *f;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int fd, rc = SR_OK, lineno = 0;
+	struct sr_config *cfg;
+	const char *k, *v;
+	size_t i;
+	int rc;
 
 	*found = 0;
-	if ((f = fopen(path, "re")) == NULL)
-		return (errno == ENOENT
-			? SR_OK
-			: sr_error_set(err, SR_WARN, SR_E_IO, path, NULL, "%s",
-			      strerror(errno)));
-	fd = fileno(f);
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (st.st_uid != 0 &&
-		!((flags & SR_DEFAULTS_TRUST_USER) &&
-		    st.st_uid == geteuid())) ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		fclose(f);
-		return (sr_error_set(err, SR_WARN, SR_E_MISUSE, path, NULL,
-		    "ignored: not owned by root and writable only by its "
-		    "owner"));
-	}
-	while ((n = getline(&line, &cap, f)) > 0) {
-		char *k = line, *v, *e;
-
-		lineno++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		while (*k == ' ' || *k == '\t')
-			k++;
-		if (*k == '#' || *k == '\0')
-			continue;
-		if ((v = strchr(k, '=')) == NULL)
-			continue;
-		*v++ = '\0';
-		for (e = v - 2; e >= k && (*e == ' ' || *e == '\t'); e--)
-			*e = '\0';
-		while (*v == ' ' || *v == '\t')
-			v++;
+	rc = sr_config_load(path, flags, &cfg, err);
+	for (i = 0; rc == SR_OK && sr_config_entry(cfg, i, &k, &v) == 0; i++)
 		if (strcmp(k, "sources") == 0 || strcmp(k, "source") == 0) {
 			*found = 1;
-			if ((rc = add_list(c, v, 1)) != SR_OK)
-				break;
+			rc = add_list(c, v, 1);
 		}
-	}
-	free(line);
-	fclose(f);
+	sr_config_free(cfg);
 	return (rc);
 }
 

@@ -171,6 +171,17 @@ sr_config_line(const struct sr_config *c, const char *key)
 	return (0);
 }
 
+int
+sr_config_entry(const struct sr_config *c, size_t i, const char **key,
+    const char **value)
+{
+	if (c == NULL || i >= c->n)
+		return (-1);
+	*key = c->e[i].key;
+	*value = c->e[i].value;
+	return (0);
+}
+
 void
 sr_config_free(struct sr_config *c)
 {

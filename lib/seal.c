@@ -346,10 +346,9 @@ pem_read(struct pem *p)
 	}
 	/*
 	 * A secret others can read is no longer secret; say so rather than
-	 * sign with it (sessrec.h: root reading its own file is let be).
+	 * sign with it, whoever we are (as ssh does with its keys).
 	 */
-	if (p->secret && (st.st_mode & 077) != 0 &&
-	    !(st.st_uid == 0 && geteuid() == 0)) {
+	if (p->secret && (st.st_mode & 077) != 0) {
 		(void)close(fd);
 		return (key_errorf(p->err, SR_FAILED, SR_E_IO, p->path, -1,
 		    "permissions %04o too open: a secret key must be "

@@ -691,9 +691,9 @@ struct sr_key;
 int sr_key_generate(struct sr_key **, struct sr_error *);
 /*
  * Loads a PEM secret key (PKCS#8) or public key (SubjectPublicKeyInfo).
- * Refuses a secret key file that others may read (group or world bits)
- * unless it is owned by root and we are root.  SR_OK, or SR_FAILED with
- * err naming the file and what is wrong.
+ * Refuses a secret key file with any group or world permission bit, even
+ * for root.  SR_OK, or SR_FAILED with err naming the file and what is
+ * wrong.
  */
 int sr_key_load(const char *path, int secret, struct sr_key **,
     struct sr_error *);
@@ -867,6 +867,9 @@ int sr_config_load(const char *path, unsigned flags, struct sr_config **,
 const char *sr_config_get(const struct sr_config *, const char *key);
 /* Line number where key was last set, 0 when unset. */
 int sr_config_line(const struct sr_config *, const char *key);
+/* The i-th setting in file order: 0, or -1 past the end (borrowed). */
+int sr_config_entry(const struct sr_config *, size_t i, const char **key,
+    const char **value);
 void sr_config_free(struct sr_config *);
 
 #endif /* SESSREC_H */
