@@ -399,8 +399,8 @@ sr_mask_input(struct sr_mask *m, const void *buf, size_t len, int echo_off,
 
 	if (echo_off)
 		m->span = SPAN_ECHO;
-	else if (m->span == SPAN_NONE &&
-	    m->policy == SR_MASK_ECHO_OFF_PROMPT && line_matches(m))
+	else if (m->span == SPAN_NONE && m->policy == SR_MASK_ECHO_OFF_PROMPT &&
+	    line_matches(m))
 		m->span = SPAN_PROMPT;
 
 	if (m->span != SPAN_NONE) {
@@ -476,7 +476,8 @@ prompt_check(const char *re, struct sr_error *err)
 				p++;
 			while (*p != '\0' && *p != ']') {
 				if (*p == '[' &&
-				    (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+				    (p[1] == ':' || p[1] == '.' ||
+					p[1] == '=')) {
 					char d = p[1];
 
 					p += 2;
@@ -505,8 +506,8 @@ prompt_check(const char *re, struct sr_error *err)
 			if (b == 0)
 				b = 1;
 			if (b > MASK_RE_REPEAT || product * b > MASK_RE_REPEAT)
-				return (sr_error_set(err, SR_FAILED,
-				    SR_E_LIMIT, NULL, NULL,
+				return (sr_error_set(err, SR_FAILED, SR_E_LIMIT,
+				    NULL, NULL,
 				    "prompt regex: repetition counts "
 				    "multiply past %d",
 				    MASK_RE_REPEAT));
@@ -519,8 +520,8 @@ prompt_check(const char *re, struct sr_error *err)
 }
 
 int
-sr_mask_new(enum sr_mask_policy policy, const char *prompt,
-    struct sr_mask **mp, struct sr_error *err)
+sr_mask_new(enum sr_mask_policy policy, const char *prompt, struct sr_mask **mp,
+    struct sr_error *err)
 {
 	struct sr_mask *m;
 	char msg[256];

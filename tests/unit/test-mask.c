@@ -31,9 +31,10 @@
 
 enum step_kind {
 	S_END = 0,
-	S_OUT,	/* output data */
-	S_FILL, /* output len copies of data[0] */
-	S_IN,	/* input data, echo_off; runs want, lines */
+	S_OUT,	 /* output data */
+	S_FILL,	 /* output len copies of data[0], in pieces of 1000 */
+	S_FILL1, /* the same in one piece */
+	S_IN,	 /* input data, echo_off; runs want, lines */
 };
 
 struct step {
@@ -45,11 +46,14 @@ struct step {
 	int lines;	  /* S_IN: sr_mask_lines() after, -1: not checked */
 };
 
-#define OUT(s)		   { S_OUT, (s), 0, 0, NULL, -1 }
-#define FILL(c, n)	   { S_FILL, (c), (n), 0, NULL, -1 }
-#define IN(s, eo, w)	   { S_IN, (s), 0, (eo), (w), -1 }
-#define INL(s, eo, w, l)   { S_IN, (s), 0, (eo), (w), (l) }
-#define INN(s, n, eo, w)   { S_IN, (s), (n), (eo), (w), -1 }
+/* clang-format off */
+#define OUT(s)		 { S_OUT, (s), 0, 0, NULL, -1 }
+#define FILL(c, n)	 { S_FILL, (c), (n), 0, NULL, -1 }
+#define FILL1(c, n)	 { S_FILL1, (c), (n), 0, NULL, -1 }
+#define IN(s, eo, w)	 { S_IN, (s), 0, (eo), (w), -1 }
+#define INL(s, eo, w, l) { S_IN, (s), 0, (eo), (w), (l) }
+#define INN(s, n, eo, w) { S_IN, (s), (n), (eo), (w), -1 }
+/* clang-format on */
 
 #define P_OFF	 SR_MASK_OFF
 #define P_ECHO	 SR_MASK_ECHO_OFF
@@ -61,151 +65,166 @@ static const struct mask_case {
 	const char *prompt; /* NULL: default */
 	struct step steps[12];
 } cases[] = {
-	{ "sudo with echo off", P_PROMPT, NULL, {
-	    OUT("$ "), INL("sudo ls\r", 0, "c8", 0),
-	    OUT("sudo ls\r\n[sudo] password for root: "),
-	    INL("hunter2\r", 1, "m8", 1),
-	    OUT("\r\nfile\r\n$ "), INL("ls\r", 0, "c3", 0) } },
-	{ "sudo prompt seen over ssh (raw pty)", P_PROMPT, NULL, {
-	    OUT("\r\n[sudo] password for root: "),
-	    IN("h", 0, "m1"), IN("unter", 0, "m5"), INL("2\r", 0, "m2", 1),
-	    OUT("\r\n"), INL("ls\r", 0, "c3", 0) } },
-	{ "ssh passphrase prompt", P_PROMPT, NULL, {
-	    OUT("Enter passphrase for key '/root/.ssh/id_ed25519': "),
-	    IN("s", 0, "m1"), IN("ecret", 0, "m5"), INL("\r", 0, "m1", 1),
-	    OUT("\r\nuser@host:~$ "), INL("id\r", 0, "c3", 0) } },
-	{ "git https password prompt", P_PROMPT, NULL, {
-	    OUT("Password for 'https://x@github.com': "),
-	    IN("ghp_abc\r", 0, "m8") } },
-	{ "read -s: echo off without a prompt", P_ECHO, NULL, {
-	    OUT("$ "), INL("abc\r", 1, "m4", 1), OUT("\r\n$ "),
-	    INL("ls\r", 0, "c3", 0) } },
-	{ "echo-off policy ignores prompts", P_ECHO, NULL, {
-	    OUT("Password: "), IN("pw\r", 0, "c3"), IN("pw\r", 1, "m3") } },
-	{ "echo comes back mid-line: still masked to CR", P_ECHO, NULL, {
-	    IN("ab", 1, "m2"), IN("cd", 0, "m2"), INL("e\r", 0, "m2", 1),
-	    IN("ls\r", 0, "c3") } },
-	{ "echo goes off mid-line", P_ECHO, NULL, {
-	    IN("ab", 0, "c2"), INL("cd\r", 1, "m3", 1) } },
-	{ "prompt split across chunks in SGR colour", P_PROMPT, NULL, {
-	    OUT("\r\n\x1b[1;3"), OUT("1mPass"), OUT("wor\x1b[0"),
-	    OUT("md"), OUT(": \x1b[0m"), IN("pw\r", 0, "m3") } },
-	{ "prompt inside an OSC title is no prompt", P_PROMPT, NULL, {
-	    OUT("\x1b]0;Password: "), OUT("\x07$ "), IN("ls\r", 0, "c3") } },
-	{ "OSC ended by ST split across reads", P_PROMPT, NULL, {
-	    OUT("\x1b]2;x\x1b"), OUT("\\Password: "), IN("pw\r", 0, "m3") } },
-	{ "DCS with newline and prompt text", P_PROMPT, NULL, {
-	    OUT("Password: \x1bP$q\r\nm"), OUT("\x1b\\"),
-	    IN("pw\r", 0, "m3") } },
-	{ "CSI split inside parameters", P_PROMPT, NULL, {
-	    OUT("PIN\x1b["), OUT("3"), OUT("8;5;1"), OUT("96m:"), OUT(" "),
-	    IN("1234\r", 0, "m5") } },
-	{ "CAN aborts a sequence", P_PROMPT, NULL, {
-	    OUT("\x1b]0;x\x18Passcode: "), IN("1\r", 0, "m2") } },
-	{ "ESC inside OSC starts a new sequence", P_PROMPT, NULL, {
-	    OUT("\x1b]0;x\x1b[0mOTP: "), IN("9\r", 0, "m2") } },
-	{ "two-byte ESC sequences are dropped", P_PROMPT, NULL, {
-	    OUT("\x1b" "7Pass\x1b(Bword: \x1b" "8"), IN("p\r", 0, "m2") } },
-	{ "C0 controls are dropped, BS erases", P_PROMPT, NULL, {
-	    OUT("Pass\twor\adx\b: "), IN("p\r", 0, "m2") } },
-	{ "BS erases a whole UTF-8 character", P_PROMPT, NULL, {
-	    OUT("Pass\xc3\xa9\bword: "), IN("p\r", 0, "m2") } },
-	{ "BEL ends an OSC", P_PROMPT, NULL, {
-	    OUT("\x1b]0;t\x07Password: "), IN("p\r", 0, "m2") } },
-	{ "CR overwrite leaves the shell prompt", P_PROMPT, NULL, {
-	    OUT("Password: \r$ "), IN("ls\r", 0, "c3") } },
-	{ "pwfeedback stars and backspaces keep masking", P_PROMPT, NULL, {
-	    OUT("[sudo] password for root: "), IN("h", 0, "m1"), OUT("*"),
-	    IN("u", 0, "m1"), OUT("*"), IN("\x7f", 0, "m1"), OUT("\b \b"),
-	    OUT("\x1b[K\x1b[1D\x1b[0m\x1b[?25l\x07"), IN("x", 0, "m1"),
-	    OUT("*"), INL("\r", 0, "m1", 1) } },
-	{ "prompt then echo ends masking early", P_PROMPT, NULL, {
-	    OUT("Password: "), IN("a", 0, "m1"), OUT("a"),
-	    INL("bc\r", 0, "c3", 0) } },
-	{ "prompt then unrelated output ends masking", P_PROMPT, NULL, {
-	    OUT("Password: "), IN("x", 0, "m1"),
-	    OUT("\r\nerror: not a tty\r\n$ "), IN("ls\r", 0, "c3") } },
-	{ "new prompt after unrelated output masks again", P_PROMPT, NULL, {
-	    OUT("Password: "), IN("x", 0, "m1"),
-	    OUT("\r\nSorry, try again.\r\nPassword: "),
-	    INL("pw\r", 0, "m3", 1) } },
-	{ "cursor save ends a prompt span", P_PROMPT, NULL, {
-	    OUT("Password: "), IN("x", 0, "m1"), OUT("\x1b" "7"),
-	    IN("y\r", 0, "c2") } },
-	{ "feedback then cursor save: the prompt is used up", P_PROMPT, NULL, {
-	    OUT("Password: "), IN("x", 0, "m1"), OUT("*\b\x1b" "7"),
-	    IN("y\r", 0, "c2") } },
-	{ "non-private mode set ends a prompt span", P_PROMPT, NULL, {
-	    OUT("Password: "), IN("x", 0, "m1"), OUT("\x1b[4h"),
-	    IN("y\r", 0, "c2") } },
-	{ "CSI K with an intermediate ends a prompt span", P_PROMPT, NULL, {
-	    OUT("Password: "), IN("x", 0, "m1"), OUT("\x1b[2 K"),
-	    IN("y\r", 0, "c2") } },
-	{ "OSC ends a prompt span", P_PROMPT, NULL, {
-	    OUT("Password: "), IN("x", 0, "m1"), OUT("\x1b]0;t\x07"),
-	    IN("y\r", 0, "c2") } },
-	{ "echo-off span ignores output", P_PROMPT, NULL, {
-	    OUT("Password: "), IN("x", 1, "m1"), OUT("oops"),
-	    IN("y\r", 0, "m2") } },
-	{ "prompt span becomes echo-off span", P_PROMPT, NULL, {
-	    OUT("Password: "), IN("x", 0, "m1"), IN("y", 1, "m1"),
-	    OUT("z"), IN("w\r", 0, "m2") } },
-	{ "prompt is used up by one line", P_PROMPT, NULL, {
-	    OUT("Password: "), INL("pw\r", 0, "m3", 1),
-	    INL("ls\r", 0, "c3", 0), OUT("\r\nPassword: "),
-	    INL("x\r", 0, "m2", 1) } },
-	{ "redrawn prompt masks again", P_PROMPT, NULL, {
-	    OUT("Password: "), IN("pw\r", 0, "m3"), OUT("\rPassword: "),
-	    IN("pw\r", 0, "m3") } },
-	{ "two passwords in one read, echo off", P_PROMPT, NULL, {
-	    OUT("New password: "), INL("pw1\rpw2\r", 1, "m4 m4", 2) } },
-	{ "typeahead for a prompt not printed yet is clear", P_PROMPT, NULL, {
-	    OUT("New password: "), INL("pw1\rpw2\r", 0, "m4 c4", 0) } },
-	{ "retype prompt", P_PROMPT, NULL, {
-	    OUT("New password: "), IN("a\r", 1, "m2"),
-	    OUT("\r\nRetype new password: "), INL("a\r", 1, "m2", 2),
-	    OUT("\r\npasswd: password updated successfully\r\n$ "),
-	    INL("ls\r", 0, "c3", 0) } },
-	{ "input CRLF in one read", P_PROMPT, NULL, {
-	    OUT("Password: "), INL("pw\r\nls\r\n", 0, "m4 c4", 0) } },
-	{ "input CRLF split after CR", P_PROMPT, NULL, {
-	    OUT("Password: "), INL("pw\r", 0, "m3", 1),
-	    INL("\nls\r\n", 0, "m1 c4", 0) } },
-	{ "lone LF with echo off is an empty masked line", P_ECHO, NULL, {
-	    IN("ls\r", 0, "c3"), IN("\n", 1, "m1") } },
-	{ "LF ends a masked line too", P_ECHO, NULL, {
-	    INL("pw\nls\n", 1, "m3 m3", 2) } },
-	{ "clear lines stay one run", P_PROMPT, NULL, {
-	    OUT("$ "), INL("ls\rpwd\rcd /\r", 0, "c12", 0) } },
-	{ "echo off masks every line of the read", P_ECHO, NULL, {
-	    INL("ls\rpw\r", 1, "m3 m3", 2) } },
-	{ "no masking for ordinary commands", P_PROMPT, NULL, {
-	    OUT("root@host:~# "), IN("ls -l /etc/pin\r", 0, "c15"),
-	    OUT("\r\n-rw-r--r-- 1 root root 0 password\r\nroot@host:~# "),
-	    IN("vi", 0, "c2"), IN("\r", 0, "c1") } },
-	{ "policy off masks nothing", P_OFF, NULL, {
-	    OUT("Password: "), INL("pw\r", 1, "c3", 0),
-	    IN("pw\r", 0, "c3") } },
-	{ "custom regex", P_PROMPT, "token:[[:blank:]]*$", {
-	    OUT("Token: "), IN("t0k\r", 0, "m4"), OUT("\r\nPassword: "),
-	    IN("pw\r", 0, "c3") } },
-	{ "line over 4 KiB keeps its tail", P_PROMPT, NULL, {
-	    FILL("x", 10000), OUT(" Password: "), IN("pw\r", 0, "m3") } },
-	{ "prompt pushed out of the 4 KiB window", P_PROMPT, NULL, {
-	    OUT("Password:"), FILL(" ", 4096), IN("pw\r", 0, "c3") } },
-	{ "prompt with blanks still in the window", P_PROMPT, NULL, {
-	    OUT("Password:"), FILL(" ", 4000), IN("pw\r", 0, "m3") } },
-	{ "huge line in one chunk then a prompt", P_PROMPT, NULL, {
-	    FILL("\x1b", 9000), FILL("y", 1 << 20), OUT("\r\nPIN: "),
-	    IN("1\r", 0, "m2") } },
-	{ "NUL and high bytes in input", P_PROMPT, NULL, {
-	    OUT("Password: "), INN("\0\xff\r", 3, 0, "m3"),
-	    INN("\0\xff\r", 3, 0, "c3") } },
-	{ "lines counter", P_ECHO, NULL, {
-	    INL("a\r", 1, "m2", 1), INL("b\r", 1, "m2", 2),
-	    INL("c\r", 1, "m2", 3), INL("d\re\r", 1, "m2 m2", 5),
-	    INL("ls", 0, "c2", 5), INL("\r", 0, "c1", 0),
-	    INL("f\r", 1, "m2", 1) } },
+	{ "sudo with echo off", P_PROMPT, NULL,
+	    { OUT("$ "), INL("sudo ls\r", 0, "c8", 0),
+		OUT("sudo ls\r\n[sudo] password for root: "),
+		INL("hunter2\r", 1, "m8", 1), OUT("\r\nfile\r\n$ "),
+		INL("ls\r", 0, "c3", 0) } },
+	{ "sudo prompt seen over ssh (raw pty)", P_PROMPT, NULL,
+	    { OUT("\r\n[sudo] password for root: "), IN("h", 0, "m1"),
+		IN("unter", 0, "m5"), INL("2\r", 0, "m2", 1), OUT("\r\n"),
+		INL("ls\r", 0, "c3", 0) } },
+	{ "ssh passphrase prompt", P_PROMPT, NULL,
+	    { OUT("Enter passphrase for key '/root/.ssh/id_ed25519': "),
+		IN("s", 0, "m1"), IN("ecret", 0, "m5"), INL("\r", 0, "m1", 1),
+		OUT("\r\nuser@host:~$ "), INL("id\r", 0, "c3", 0) } },
+	{ "git https password prompt", P_PROMPT, NULL,
+	    { OUT("Password for 'https://x@github.com': "),
+		IN("ghp_abc\r", 0, "m8") } },
+	{ "read -s: echo off without a prompt", P_ECHO, NULL,
+	    { OUT("$ "), INL("abc\r", 1, "m4", 1), OUT("\r\n$ "),
+		INL("ls\r", 0, "c3", 0) } },
+	{ "echo-off policy ignores prompts", P_ECHO, NULL,
+	    { OUT("Password: "), IN("pw\r", 0, "c3"), IN("pw\r", 1, "m3") } },
+	{ "echo comes back mid-line: still masked to CR", P_ECHO, NULL,
+	    { IN("ab", 1, "m2"), IN("cd", 0, "m2"), INL("e\r", 0, "m2", 1),
+		IN("ls\r", 0, "c3") } },
+	{ "echo goes off mid-line", P_ECHO, NULL,
+	    { IN("ab", 0, "c2"), INL("cd\r", 1, "m3", 1) } },
+	{ "prompt split across chunks in SGR colour", P_PROMPT, NULL,
+	    { OUT("\r\n\x1b[1;3"), OUT("1mPass"), OUT("wor\x1b[0"), OUT("md"),
+		OUT(": \x1b[0m"), IN("pw\r", 0, "m3") } },
+	{ "prompt inside an OSC title is no prompt", P_PROMPT, NULL,
+	    { OUT("\x1b]0;Password: "), OUT("\x07$ "), IN("ls\r", 0, "c3") } },
+	{ "OSC ended by ST split across reads", P_PROMPT, NULL,
+	    { OUT("\x1b]2;x\x1b"), OUT("\\Password: "), IN("pw\r", 0, "m3") } },
+	{ "DCS with newline and prompt text", P_PROMPT, NULL,
+	    { OUT("Password: \x1bP$q\r\nm"), OUT("\x1b\\"),
+		IN("pw\r", 0, "m3") } },
+	{ "CSI split inside parameters", P_PROMPT, NULL,
+	    { OUT("PIN\x1b["), OUT("3"), OUT("8;5;1"), OUT("96m:"), OUT(" "),
+		IN("1234\r", 0, "m5") } },
+	{ "CAN aborts a sequence", P_PROMPT, NULL,
+	    { OUT("\x1b]0;x\x18Passcode: "), IN("1\r", 0, "m2") } },
+	{ "ESC inside OSC starts a new sequence", P_PROMPT, NULL,
+	    { OUT("\x1b]0;x\x1b[0mOTP: "), IN("9\r", 0, "m2") } },
+	{ "two-byte ESC sequences are dropped", P_PROMPT, NULL,
+	    { OUT("\x1b"
+		  "7Pass\x1b(Bword: \x1b"
+		  "8"),
+		IN("p\r", 0, "m2") } },
+	{ "C0 controls are dropped, BS erases", P_PROMPT, NULL,
+	    { OUT("Pass\twor\adx\b: "), IN("p\r", 0, "m2") } },
+	{ "BS erases a whole UTF-8 character", P_PROMPT, NULL,
+	    { OUT("Pass\xc3\xa9\bword: "), IN("p\r", 0, "m2") } },
+	{ "BEL ends an OSC", P_PROMPT, NULL,
+	    { OUT("\x1b]0;t\x07Password: "), IN("p\r", 0, "m2") } },
+	{ "ESC intermediate takes '[' as its final", P_PROMPT, NULL,
+	    { OUT("\x1b([Password: "), IN("p\r", 0, "m2") } },
+	{ "CR starts the line afresh", P_PROMPT, NULL,
+	    { OUT("xx\rPIN: "), IN("1\r", 0, "m2") } },
+	{ "CR overwrite leaves the shell prompt", P_PROMPT, NULL,
+	    { OUT("Password: \r$ "), IN("ls\r", 0, "c3") } },
+	{ "pwfeedback stars and backspaces keep masking", P_PROMPT, NULL,
+	    { OUT("[sudo] password for root: "), IN("h", 0, "m1"), OUT("*"),
+		IN("u", 0, "m1"), OUT("*"), IN("\x7f", 0, "m1"), OUT("\b \b"),
+		OUT("\x1b[K\x1b[1D\x1b[0m\x1b[?25l\x07"), IN("x", 0, "m1"),
+		OUT("*"), INL("\r", 0, "m1", 1) } },
+	{ "prompt then echo ends masking early", P_PROMPT, NULL,
+	    { OUT("Password: "), IN("a", 0, "m1"), OUT("a"),
+		INL("bc\r", 0, "c3", 0) } },
+	{ "prompt then unrelated output ends masking", P_PROMPT, NULL,
+	    { OUT("Password: "), IN("x", 0, "m1"),
+		OUT("\r\nerror: not a tty\r\n$ "), IN("ls\r", 0, "c3") } },
+	{ "new prompt after unrelated output masks again", P_PROMPT, NULL,
+	    { OUT("Password: "), IN("x", 0, "m1"),
+		OUT("\r\nSorry, try again.\r\nPassword: "),
+		INL("pw\r", 0, "m3", 1) } },
+	{ "cursor save ends a prompt span", P_PROMPT, NULL,
+	    { OUT("Password: "), IN("x", 0, "m1"),
+		OUT("\x1b"
+		    "7"),
+		IN("y\r", 0, "c2") } },
+	{ "feedback then cursor save: the prompt is used up", P_PROMPT, NULL,
+	    { OUT("Password: "), IN("x", 0, "m1"),
+		OUT("*\b\x1b"
+		    "7"),
+		IN("y\r", 0, "c2") } },
+	{ "non-private mode set ends a prompt span", P_PROMPT, NULL,
+	    { OUT("Password: "), IN("x", 0, "m1"), OUT("\x1b[4h"),
+		IN("y\r", 0, "c2") } },
+	{ "CSI K with an intermediate ends a prompt span", P_PROMPT, NULL,
+	    { OUT("Password: "), IN("x", 0, "m1"), OUT("\x1b[2 K"),
+		IN("y\r", 0, "c2") } },
+	{ "OSC ends a prompt span", P_PROMPT, NULL,
+	    { OUT("Password: "), IN("x", 0, "m1"), OUT("\x1b]0;t\x07"),
+		IN("y\r", 0, "c2") } },
+	{ "echo-off span ignores output", P_PROMPT, NULL,
+	    { OUT("Password: "), IN("x", 1, "m1"), OUT("oops"),
+		IN("y\r", 0, "m2") } },
+	{ "prompt span becomes echo-off span", P_PROMPT, NULL,
+	    { OUT("Password: "), IN("x", 0, "m1"), IN("y", 1, "m1"), OUT("z"),
+		IN("w\r", 0, "m2") } },
+	{ "prompt is used up by one line", P_PROMPT, NULL,
+	    { OUT("Password: "), INL("pw\r", 0, "m3", 1),
+		INL("ls\r", 0, "c3", 0), OUT("\r\nPassword: "),
+		INL("x\r", 0, "m2", 1) } },
+	{ "redrawn prompt masks again", P_PROMPT, NULL,
+	    { OUT("Password: "), IN("pw\r", 0, "m3"), OUT("\rPassword: "),
+		IN("pw\r", 0, "m3") } },
+	{ "two passwords in one read, echo off", P_PROMPT, NULL,
+	    { OUT("New password: "), INL("pw1\rpw2\r", 1, "m4 m4", 2) } },
+	{ "typeahead for a prompt not printed yet is clear", P_PROMPT, NULL,
+	    { OUT("New password: "), INL("pw1\rpw2\r", 0, "m4 c4", 0) } },
+	{ "retype prompt", P_PROMPT, NULL,
+	    { OUT("New password: "), IN("a\r", 1, "m2"),
+		OUT("\r\nRetype new password: "), INL("a\r", 1, "m2", 2),
+		OUT("\r\npasswd: password updated successfully\r\n$ "),
+		INL("ls\r", 0, "c3", 0) } },
+	{ "input CRLF in one read", P_PROMPT, NULL,
+	    { OUT("Password: "), INL("pw\r\nls\r\n", 0, "m4 c4", 0) } },
+	{ "input CRLF split after CR", P_PROMPT, NULL,
+	    { OUT("Password: "), INL("pw\r", 0, "m3", 1),
+		INL("\nls\r\n", 0, "m1 c4", 0) } },
+	{ "lone LF with echo off is an empty masked line", P_ECHO, NULL,
+	    { IN("ls\r", 0, "c3"), IN("\n", 1, "m1") } },
+	{ "LF ends a masked line too", P_ECHO, NULL,
+	    { INL("pw\nls\n", 1, "m3 m3", 2) } },
+	{ "clear lines stay one run", P_PROMPT, NULL,
+	    { OUT("$ "), INL("ls\rpwd\rcd /\r", 0, "c12", 0) } },
+	{ "echo off masks every line of the read", P_ECHO, NULL,
+	    { INL("ls\rpw\r", 1, "m3 m3", 2) } },
+	{ "no masking for ordinary commands", P_PROMPT, NULL,
+	    { OUT("root@host:~# "), IN("ls -l /etc/pin\r", 0, "c15"),
+		OUT("\r\n-rw-r--r-- 1 root root 0 password\r\nroot@host:~# "),
+		IN("vi", 0, "c2"), IN("\r", 0, "c1") } },
+	{ "policy off masks nothing", P_OFF, NULL,
+	    { OUT("Password: "), INL("pw\r", 1, "c3", 0),
+		IN("pw\r", 0, "c3") } },
+	{ "custom regex", P_PROMPT, "token:[[:blank:]]*$",
+	    { OUT("Token: "), IN("t0k\r", 0, "m4"), OUT("\r\nPassword: "),
+		IN("pw\r", 0, "c3") } },
+	{ "line over 4 KiB keeps its tail", P_PROMPT, NULL,
+	    { FILL("x", 10000), OUT(" Password: "), IN("pw\r", 0, "m3") } },
+	{ "prompt pushed out of the 4 KiB window", P_PROMPT, NULL,
+	    { OUT("Password:"), FILL(" ", 4096), IN("pw\r", 0, "c3") } },
+	{ "prompt with blanks still in the window", P_PROMPT, NULL,
+	    { OUT("Password:"), FILL(" ", 4000), IN("pw\r", 0, "m3") } },
+	{ "prompt pushed out in one piece", P_PROMPT, NULL,
+	    { OUT("Password:"), FILL1(" ", 4096), IN("pw\r", 0, "c3") } },
+	{ "prompt after a line of exactly 4 KiB", P_PROMPT, NULL,
+	    { FILL1("x", 4096 - 6), OUT(" PIN: "), IN("pw\r", 0, "m3") } },
+	{ "huge line in one chunk then a prompt", P_PROMPT, NULL,
+	    { FILL1("\x1b", 9000), FILL1("y", 1 << 20), OUT("\r\nPIN: "),
+		IN("1\r", 0, "m2") } },
+	{ "NUL and high bytes in input", P_PROMPT, NULL,
+	    { OUT("Password: "), INN("\0\xff\r", 3, 0, "m3"),
+		INN("\0\xff\r", 3, 0, "c3") } },
+	{ "lines counter", P_ECHO, NULL,
+	    { INL("a\r", 1, "m2", 1), INL("b\r", 1, "m2", 2),
+		INL("c\r", 1, "m2", 3), INL("d\re\r", 1, "m2 m2", 5),
+		INL("ls", 0, "c2", 5), INL("\r", 0, "c1", 0),
+		INL("f\r", 1, "m2", 1) } },
 };
 
 static void
@@ -230,8 +249,8 @@ runs(struct sr_mask *m, const char *buf, size_t len, int echo_off, char *got,
 		masked = -1;
 		n = sr_mask_input(m, buf + off, len - off, echo_off, &masked);
 		if (n == 0 || n > len - off || (masked != 0 && masked != 1))
-			fail_msg("%s: run %zu of %zu bytes, masked %d", name,
-			    n, len - off, masked);
+			fail_msg("%s: run %zu of %zu bytes, masked %d", name, n,
+			    len - off, masked);
 		append_run(got, size, masked, n);
 		off += n;
 	}
@@ -244,7 +263,7 @@ test_cases(void **state)
 	struct sr_error err;
 	struct sr_mask *m;
 	char got[256];
-	size_t i, j, len;
+	size_t i, j, len, off, piece;
 	int masked;
 
 	(void)state;
@@ -267,9 +286,15 @@ test_cases(void **state)
 				sr_mask_output(m, s->data, len);
 				break;
 			case S_FILL:
+			case S_FILL1:
 				assert_true(len <= sizeof(fill));
 				memset(fill, s->data[0], len);
-				sr_mask_output(m, fill, len);
+				for (off = 0; off < len; off += piece) {
+					piece = s->kind == S_FILL1 ? len : 1000;
+					if (piece > len - off)
+						piece = len - off;
+					sr_mask_output(m, fill + off, piece);
+				}
 				break;
 			case S_IN:
 				runs(m, s->data, len, s->echo_off, got,
@@ -399,8 +424,8 @@ test_bad_regex(void **state)
 	for (i = 0; i < nitems(bad_cases); i++) {
 		const struct bad_case *c = &bad_cases[i];
 
-		re = c->prompt != NULL || c->cat != SR_E_LIMIT ? c->prompt :
-								 longre;
+		re = c->prompt != NULL || c->cat != SR_E_LIMIT ? c->prompt
+							       : longre;
 		sr_error_clear(&err);
 		m = (struct sr_mask *)(uintptr_t)1; /* must become NULL */
 		if (sr_mask_new(c->policy, re, &m, &err) != SR_FAILED)
@@ -439,7 +464,9 @@ static const char *split_outputs[] = {
 	"Passwordx\x1b[1D\x1b[K\b: ",
 	"PIN: \rroot@host:~# ",
 	"\x1b[?2004hEnter PIN for 'x': \x1b[?2004l",
-	"Password: \x1b" "7\x1b" "8",
+	"Password: \x1b"
+	"7\x1b"
+	"8",
 };
 static const int split_want[] = { 1, 0, 1, 0, 1, 1, 1, 0, 1, 1 };
 
@@ -492,18 +519,18 @@ test_random(void **state)
 
 	(void)state;
 	for (pol = 0; pol < 3; pol++) {
-		assert_int_equal(sr_mask_new((enum sr_mask_policy)pol, NULL,
-				     &m, NULL),
+		assert_int_equal(sr_mask_new((enum sr_mask_policy)pol, NULL, &m,
+				     NULL),
 		    SR_OK);
 		for (i = 0; i < 4000; i++) {
 			seed = seed * 1103515245 + 12345;
 			len = (seed >> 16) % sizeof(buf);
 			for (k = 0; k < len; k++) {
 				seed = seed * 1103515245 + 12345;
-				buf[k] = (seed >> 24) & 1 ?
-				    (unsigned char)(seed >> 16) :
-				    (unsigned char)alphabet[(seed >> 16) %
-					(sizeof(alphabet) - 1)];
+				buf[k] = (seed >> 24) & 1
+				    ? (unsigned char)(seed >> 16)
+				    : (unsigned char)alphabet[(seed >> 16) %
+					  (sizeof(alphabet) - 1)];
 			}
 			if (i & 1) {
 				sr_mask_output(m, buf, len);
@@ -523,8 +550,9 @@ test_random(void **state)
 					assert_true(buf[off + n - 1] == '\r' ||
 					    buf[off + n - 1] == '\n');
 				for (k = 0; k + 1 < n; k++)
-					if (masked && (buf[off + k] == '\r' ||
-							  buf[off + k] == '\n'))
+					if (masked &&
+					    (buf[off + k] == '\r' ||
+						buf[off + k] == '\n'))
 						assert_true(k + 2 == n &&
 						    buf[off + k] == '\r' &&
 						    buf[off + k + 1] == '\n');
