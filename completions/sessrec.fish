@@ -6,10 +6,12 @@ complete -c sessrec -f
 complete -c sessrec -n __fish_use_subcommand -s h -l help -d 'print the usage and the list of commands'
 complete -c sessrec -n __fish_use_subcommand -s V -l version -d 'print the version'
 complete -c sessrec -n __fish_use_subcommand -l list-commands -d 'print the commands with their summaries'
-complete -c sessrec -n __fish_use_subcommand -l list-options -x -a 'cat info ls' -d 'print the options of a command'
+complete -c sessrec -n __fish_use_subcommand -l list-options -x -a 'cat info keygen ls record' -d 'print the options of a command'
 complete -c sessrec -n __fish_use_subcommand -a cat -d 'print a session\'s output as the viewer saw it'
 complete -c sessrec -n __fish_use_subcommand -a info -d 'show every metadata field and event counts of a session'
+complete -c sessrec -n __fish_use_subcommand -a keygen -d 'make the host key pair that signs recordings'
 complete -c sessrec -n __fish_use_subcommand -a ls -d 'list recorded sessions'
+complete -c sessrec -n __fish_use_subcommand -a record -d 'run a command or shell on a new pty and record it'
 
 # sessrec cat
 complete -c sessrec -n '__fish_seen_subcommand_from cat' -F
@@ -30,6 +32,12 @@ complete -c sessrec -n '__fish_seen_subcommand_from info' -l config -r -F -d 'co
 complete -c sessrec -n '__fish_seen_subcommand_from info' -s h -l help -d 'show this help'
 complete -c sessrec -n '__fish_seen_subcommand_from info' -s q -l quiet -d 'do not print warnings about odd input'
 
+# sessrec keygen
+complete -c sessrec -n '__fish_seen_subcommand_from keygen' -F
+complete -c sessrec -n '__fish_seen_subcommand_from keygen' -s d -l dir -x -d 'write host.key and host.pub in DIR (default /etc/sessrec)'
+complete -c sessrec -n '__fish_seen_subcommand_from keygen' -s f -l force -d 'replace an existing key pair'
+complete -c sessrec -n '__fish_seen_subcommand_from keygen' -s h -l help -d 'show this help'
+
 # sessrec ls
 complete -c sessrec -n '__fish_seen_subcommand_from ls' -F
 complete -c sessrec -n '__fish_seen_subcommand_from ls' -l actor -x -d 'only sessions whose actor matches the shell glob'
@@ -46,3 +54,20 @@ complete -c sessrec -n '__fish_seen_subcommand_from ls' -l config -r -F -d 'conf
 complete -c sessrec -n '__fish_seen_subcommand_from ls' -s h -l help -d 'show this help'
 complete -c sessrec -n '__fish_seen_subcommand_from ls' -s l -l long -d 'add the path of each session'
 complete -c sessrec -n '__fish_seen_subcommand_from ls' -s q -l quiet -d 'do not print warnings about odd input'
+
+# sessrec record
+complete -c sessrec -n '__fish_seen_subcommand_from record' -F
+complete -c sessrec -n '__fish_seen_subcommand_from record' -l actor -x -d 'who is working (default: the login user)'
+complete -c sessrec -n '__fish_seen_subcommand_from record' -l target -x -d 'what is worked on (default: this host)'
+complete -c sessrec -n '__fish_seen_subcommand_from record' -l ticket -x -d 'the change or incident ticket (default $SESSREC_TICKET)'
+complete -c sessrec -n '__fish_seen_subcommand_from record' -l on-error -x -d 'when the recording cannot be written: end the session (default), or go on and mark the gap'
+complete -c sessrec -n '__fish_seen_subcommand_from record' -l mask -x -d 'which input is never stored (default echo-off+prompt)'
+complete -c sessrec -n '__fish_seen_subcommand_from record' -l prompt-regex -x -d 'password prompt pattern (extended regex)'
+complete -c sessrec -n '__fish_seen_subcommand_from record' -l chunk-interval -x -d 'write a chunk at least this often (default 1)'
+complete -c sessrec -n '__fish_seen_subcommand_from record' -l checkpoint-interval -x -d 'sign a checkpoint this often (default 10)'
+complete -c sessrec -n '__fish_seen_subcommand_from record' -l config -r -F -d 'configuration file (default /etc/sessrec/sessrec.conf)'
+complete -c sessrec -n '__fish_seen_subcommand_from record' -s h -l help -d 'show this help'
+complete -c sessrec -n '__fish_seen_subcommand_from record' -s i -l input -d 'also record input (keystrokes; passwords are masked)'
+complete -c sessrec -n '__fish_seen_subcommand_from record' -s k -l key -x -d 'sign with this host key (default /etc/sessrec/host.key when it exists)'
+complete -c sessrec -n '__fish_seen_subcommand_from record' -s o -l output -x -d 'write the recording to FILE, or into DIR (default /var/log/sessrec)'
+complete -c sessrec -n '__fish_seen_subcommand_from record' -s q -l quiet -d 'no notices at start and end'

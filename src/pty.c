@@ -15,5 +15,1658 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
-/* Work in progress. */
-#include "cmd.h"
+/*
+ * The pty relay of "sessrec record".
+ *
+ * Two threads.  The relay (the caller's thread) owns the terminals: it
+ * polls the pty master, the user's terminal and a self-pipe fed by the
+ * signal handlers, and copies bytes.  Every byte it reads is first put
+ * into a fixed ring (the queue) and only then written on (SECURITY.md
+ * §3, record before relay).  The writer thread owns the struct sr_recw
+ * and the file: it takes events off the ring, ticks the writer every
+ * 100 ms so chunks close on time, and seals.  A slow disk thus never
+ * blocks the relay; when the ring is full the relay stops reading both
+ * sides (backpressure) and nothing is dropped, unless the operator chose
+ * to continue after write errors, and then every loss is declared as a
+ * gap inside the recording.
+ *
+ * Signal handlers only note the signal in a pipe; everything else
+ * happens in the loop, so the terminal is restored on every path that
+ * can run code (and by atexit() as the last resort).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "sessrec.h"
+#include "native.h"
+#include "pty.h"
+
+#define READ_MAX      (64 * 1024) /* output bytes per poll round */
+#define INPUT_MAX     4096	  /* input bytes per read */
+#define PTY_READ_FULL 4095	  /* a full read of a Linux pty master */
+#define QUEUE_DEFAULT (1024 * 1024)
+#define QUEUE_SLACK   (16 * 1024) /* kept free for small events */
+#define READ_MIN      1024	  /* less room than this: the queue is full */
+#define TICK_NS	      (100 * SR_NSEC_PER_MSEC)
+#define STALL_NS      (30 * SR_NSEC_PER_SEC)
+#define DRAIN_EXIT_NS (1 * SR_NSEC_PER_SEC)    /* output after the exit */
+#define DRAIN_STOP_NS (350 * SR_NSEC_PER_MSEC) /* after SIGHUP, SIGTERM */
+#define SEAL_STOP_NS  (550 * SR_NSEC_PER_MSEC)
+#define SEAL_WAIT_NS  (30 * SR_NSEC_PER_SEC)
+#define PROC_MAX      32
+
+/* A queue record: this header, then len data bytes, padded to 8. */
+struct qrec {
+	uint32_t size; /* whole record; a record of type 0 is padding */
+	uint32_t len;
+	int64_t t_ns;
+	uint16_t type; /* enum sr_event_type, or QR_GAP */
+	uint16_t stream;
+	uint32_t flags;
+	uint32_t rows, cols;
+	uint64_t gap_bytes; /* QR_GAP: bytes lost between gap_from, t_ns */
+	int64_t gap_from;
+};
+#define QR_PAD 0
+#define QR_GAP 100
+
+enum wmode {
+	WM_OK,	   /* storing */
+	WM_FAILED, /* a write error ended the recording (terminate) */
+	WM_GAP,	   /* a write error: counting losses until writes work */
+};
+
+struct relay {
+	const struct sr_relay_cfg *cfg;
+	struct sr_tty *tty;
+	int master;
+	pid_t pid;
+	int sigr, sigw; /* self-pipe */
+	int notr, notw; /* writer -> relay wakeups */
+	int64_t t0;	/* CLOCK_MONOTONIC at the session start */
+
+	/* Shared with the writer thread, under mu. */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;	/* the writer waits for events */
+	pthread_cond_t done_cv; /* the relay waits for the seal */
+	unsigned char *ring;
+	size_t cap;
+	uint64_t head, tail;
+	int main_waiting;   /* the relay wants a wakeup when room frees */
+	int writer_waiting; /* the writer sleeps until its next tick */
+	int stop;	    /* seal once the queue is empty */
+	int end_reason, end_status;
+	int wfailed; /* the writer is in WM_FAILED */
+	int werrnum; /* its errno */
+	char werrmsg[SR_ERROR_MSG_MAX];
+	int finished; /* sealed (or failed to); the thread is gone */
+	int sync_init;
+	int seal_rc;
+
+	/* Writer thread only. */
+	enum wmode wmode;
+	int64_t last_t;	   /* times never go back */
+	uint64_t gap_size; /* file size when the last write failed */
+	uint64_t lost;	   /* bytes dropped after a failure (terminate) */
+	int64_t lost_from;
+
+	/* Relay only. */
+	int child_done, child_status;
+	int master_eof, stdin_eof, eof_due;
+	int stopping; /* SIGHUP, SIGTERM or the terminal went away */
+	int failing;
+	int64_t deadline; /* drain until then; 0: no deadline */
+	int64_t full_since;
+	int64_t stall_ns;
+	int mdrop; /* stalled writer under continue: counting, not queueing */
+	uint64_t mdrop_bytes;
+	int64_t mdrop_from, mdrop_to;
+	int winch_due;
+	unsigned rows, cols;
+	unsigned char ibuf[INPUT_MAX];
+	size_t ioff, ilen;
+	int last_nl; /* the last input byte sent was a newline */
+	/* masking */
+	int in_masked, masked_due, suspicious, mask_cr;
+	unsigned mlines;
+	char mproc[PROC_MAX];
+	unsigned char obuf[READ_MAX];
+};
+
+/*
+ * Process-wide because signal handlers and atexit() cannot take an
+ * argument; only the relay sets them, once.
+ */
+static int sig_wfd = -1;
+static volatile sig_atomic_t sig_stop;
+static struct sr_tty *exit_tty;
+
+static const int relay_signals[] = {
+	SIGCHLD,
+	SIGWINCH,
+	SIGHUP,
+	SIGTERM,
+	SIGINT,
+	SIGQUIT,
+	SIGTSTP,
+	SIGCONT,
+};
+
+static int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * SR_NSEC_PER_SEC + ts.tv_nsec);
+}
+
+static int64_t
+now_ns(const struct relay *r)
+{
+	return (mono_ns() - r->t0);
+}
+
+void
+sr_tty_init(struct sr_tty *t, int fd)
+{
+	memset(t, 0, sizeof(*t));
+	t->fd = fd;
+	t->is_tty = isatty(fd) && tcgetattr(fd, &t->saved) == 0;
+}
+
+void
+sr_tty_size(const struct sr_tty *t, unsigned *rows, unsigned *cols)
+{
+	struct winsize ws;
+
+	*rows = *cols = 0;
+	if (t->is_tty && ioctl(t->fd, TIOCGWINSZ, &ws) == 0) {
+		*rows = ws.ws_row;
+		*cols = ws.ws_col;
+	}
+}
+
+static void
+tty_raw(struct sr_tty *t)
+{
+	struct termios raw;
+
+	if (!t->is_tty)
+		return;
+	raw = t->saved;
+	raw.c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR |
+	    ICRNL | IXON | IXOFF);
+	raw.c_oflag &= ~OPOST;
+	raw.c_lflag &= ~(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+	raw.c_cflag &= ~(CSIZE | PARENB);
+	raw.c_cflag |= CS8;
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	if (tcsetattr(t->fd, TCSANOW, &raw) == 0)
+		t->raw = 1;
+}
+
+/* Safe to call twice; TCSANOW so a stuck terminal cannot block it. */
+static void
+tty_restore(struct sr_tty *t)
+{
+	if (t->raw) {
+		(void)tcsetattr(t->fd, TCSANOW, &t->saved);
+		t->raw = 0;
+	}
+}
+
+static void
+restore_at_exit(void)
+{
+	if (exit_tty != NULL)
+		tty_restore(exit_tty);
+}
+
+void
+sr_pty_fix_stdio(void)
+{
+	int fd;
+
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF)
+			(void)open("/dev/null", O_RDWR);
+}
+
+static void
+on_signal(int sig)
+{
+	int e = errno;
+	unsigned char c = (unsigned char)sig;
+	ssize_t n;
+
+	if (sig == SIGHUP || sig == SIGTERM)
+		sig_stop = sig;
+	n = write(sig_wfd, &c, 1);
+	(void)n;
+	errno = e;
+}
+
+/*
+ * No SA_RESTART: a write to a stalled terminal returns (partially) when
+ * SIGTERM comes, and the loop looks at sig_stop.
+ */
+static void
+signals_install(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sigfillset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	for (i = 0; i < nitems(relay_signals); i++)
+		(void)sigaction(relay_signals[i], &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	(void)sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void
+set_tstp(void (*fn)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigfillset(&sa.sa_mask);
+	sa.sa_handler = fn;
+	(void)sigaction(SIGTSTP, &sa, NULL);
+}
+
+/*
+ * The queue.  head and tail count bytes; records never wrap (a short
+ * tail end of the ring is skipped or padded), so the writer gets each
+ * event's data in one piece.  Called with mu held.
+ */
+static size_t
+q_align(size_t n)
+{
+	return ((n + 7) & ~(size_t)7);
+}
+
+/* The most data one record can hold now, keeping keep bytes free. */
+static size_t
+q_room(const struct relay *r, size_t keep)
+{
+	size_t pos = r->head % r->cap, end = r->cap - pos;
+	size_t avail = r->cap - (size_t)(r->head - r->tail), a, b = 0;
+
+	if (avail <= keep)
+		return (0);
+	avail -= keep;
+	a = end < avail ? end : avail;
+	if (avail > end)
+		b = avail - end;
+	a = a > b ? a : b;
+	if (a < sizeof(struct qrec) + 8)
+		return (0);
+	return ((a - sizeof(struct qrec)) & ~(size_t)7);
+}
+
+static unsigned char *
+q_reserve(struct relay *r, size_t need, size_t keep)
+{
+	size_t pos = r->head % r->cap, end = r->cap - pos;
+	size_t avail = r->cap - (size_t)(r->head - r->tail);
+	struct qrec pad;
+
+	if (need <= end) {
+		if (need + keep > avail)
+			return (NULL);
+		return (r->ring + pos);
+	}
+	if (end + need + keep > avail)
+		return (NULL);
+	if (end >= sizeof(pad)) {
+		memset(&pad, 0, sizeof(pad));
+		pad.size = (uint32_t)end;
+		pad.type = QR_PAD;
+		memcpy(r->ring + pos, &pad, sizeof(pad));
+	}
+	r->head += end;
+	return (r->ring);
+}
+
+/*
+ * Queues one event.  Data events keep QUEUE_SLACK free so that resizes
+ * and markers still fit when output fills the ring.  Returns -1 when it
+ * does not fit (the caller waits for room).
+ */
+static int
+q_put(struct relay *r, const struct qrec *h, const void *data, size_t keep)
+{
+	size_t need = q_align(sizeof(*h) + h->len);
+	unsigned char *p;
+	struct qrec rec = *h;
+
+	rec.size = (uint32_t)need;
+	pthread_mutex_lock(&r->mu);
+	if ((p = q_reserve(r, need, keep)) == NULL) {
+		r->main_waiting = 1;
+		pthread_mutex_unlock(&r->mu);
+		return (-1);
+	}
+	memcpy(p, &rec, sizeof(rec));
+	if (h->len > 0)
+		memcpy(p + sizeof(rec), data, h->len);
+	r->head += need;
+	/*
+	 * Bytes in the ring are recorded as far as the relay is concerned;
+	 * the writer wakes on its tick, or now when the ring fills up, so a
+	 * stream of small reads does not cost a wakeup each.
+	 */
+	if (r->writer_waiting && r->head - r->tail >= r->cap / 4)
+		pthread_cond_signal(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	return (0);
+}
+
+static int
+q_event(struct relay *r, enum sr_event_type type, enum sr_stream_id stream,
+    unsigned flags, const void *data, size_t len, size_t keep)
+{
+	struct qrec h;
+
+	memset(&h, 0, sizeof(h));
+	h.type = (uint16_t)type;
+	h.stream = (uint16_t)stream;
+	h.flags = flags;
+	h.len = (uint32_t)len;
+	h.t_ns = now_ns(r);
+	h.rows = r->rows;
+	h.cols = r->cols;
+	return (q_put(r, &h, data, keep));
+}
+
+static void
+notify_main(struct relay *r)
+{
+	ssize_t n = write(r->notw, "x", 1);
+
+	(void)n;
+}
+
+/*
+ * The writer thread.  After a write error the writer (lib/recw.c) has
+ * cut the torn chunk off again and counted it as lost.  Under
+ * "terminate" nothing more is stored and the relay ends the session;
+ * under "continue" events keep going to the writer, every tick retries,
+ * and the first chunk that is stored again starts with the gap marker.
+ */
+static void
+w_result(struct relay *r, int rc)
+{
+	const struct sr_error *e;
+
+	if (rc == SR_OK) {
+		if (r->wmode == WM_GAP &&
+		    sr_recw_size(r->cfg->w) > r->gap_size) {
+			r->wmode = WM_OK;
+			syslog(LOG_AUTHPRIV | LOG_ALERT,
+			    "session %s: recording %s written again; the gap "
+			    "is marked in it",
+			    r->cfg->session_id, r->cfg->path);
+		}
+		return;
+	}
+	e = sr_recw_error(r->cfg->w);
+	if (!r->cfg->on_error_continue || rc == SR_FATAL) {
+		r->wmode = WM_FAILED;
+		pthread_mutex_lock(&r->mu);
+		r->wfailed = 1;
+		r->werrnum = e->errnum;
+		(void)strlcpy(r->werrmsg, e->msg, sizeof(r->werrmsg));
+		pthread_mutex_unlock(&r->mu);
+		notify_main(r);
+		return;
+	}
+	r->gap_size = sr_recw_size(r->cfg->w);
+	if (r->wmode == WM_GAP)
+		return;
+	r->wmode = WM_GAP;
+	syslog(LOG_AUTHPRIV | LOG_ALERT,
+	    "session %s: cannot write recording %s (%s): data is lost until "
+	    "writes work again",
+	    r->cfg->session_id, r->cfg->path,
+	    e->errnum ? strerror(e->errnum) : e->msg);
+}
+
+static void
+w_event(struct relay *r, const struct qrec *h, const unsigned char *data)
+{
+	struct sr_event ev;
+	int64_t t = h->t_ns;
+
+	if (t < r->last_t)
+		t = r->last_t;
+	r->last_t = t;
+	if (r->wmode == WM_FAILED) {
+		/* Relayed but never stored: the seal counts it. */
+		if (h->type == QR_GAP)
+			r->lost += h->gap_bytes;
+		else if (!(h->flags & SR_EVF_MASKED))
+			r->lost += h->len;
+		if (r->lost_from < 0)
+			r->lost_from = t;
+		return;
+	}
+	if (h->type == QR_GAP) {
+		/* The relay dropped data while this thread was stuck. */
+		sr_recw_gap(r->cfg->w, h->gap_bytes, h->gap_from, t);
+		return;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.type = (enum sr_event_type)h->type;
+	ev.stream = (enum sr_stream_id)h->stream;
+	ev.t_ns = t;
+	ev.data = data;
+	ev.len = h->len;
+	ev.flags = h->flags;
+	ev.rows = h->rows;
+	ev.cols = h->cols;
+	ev.loc.line = ev.loc.msg_id = ev.loc.offset = -1;
+	w_result(r, sr_recw_event(r->cfg->w, &ev));
+}
+
+static void
+w_tick(struct relay *r, int64_t t)
+{
+	if (t < r->last_t)
+		t = r->last_t;
+	r->last_t = t;
+	if (r->wmode != WM_FAILED)
+		w_result(r, sr_recw_tick(r->cfg->w, t));
+}
+
+static int
+w_finish(struct relay *r, int reason, int status)
+{
+	int64_t t = now_ns(r);
+
+	if (t < r->last_t)
+		t = r->last_t;
+	if (r->wmode == WM_FAILED) {
+		if (r->lost > 0)
+			sr_recw_gap(r->cfg->w, r->lost, r->lost_from, t);
+		return (sr_recw_seal(r->cfg->w, t, SR_END_WRITE_ERROR, 0));
+	}
+	return (sr_recw_seal(r->cfg->w, t, reason, status));
+}
+
+static void
+abs_time(struct timespec *ts, int64_t mono)
+{
+	ts->tv_sec = (time_t)(mono / SR_NSEC_PER_SEC);
+	ts->tv_nsec = (long)(mono % SR_NSEC_PER_SEC);
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct relay *r = arg;
+	struct qrec h;
+	struct timespec ts;
+	int64_t t, last_tick = 0;
+	size_t pos;
+	int rc, reason, status;
+
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		/*
+		 * Tick with the clock only when the queue is empty: queued
+		 * events are older, and times must not go back.  Behind a
+		 * busy queue, tick at the time of the last event stored.
+		 */
+		t = now_ns(r);
+		if (t - last_tick >= TICK_NS) {
+			int idle = r->tail == r->head;
+
+			pthread_mutex_unlock(&r->mu);
+			w_tick(r, idle ? t : r->last_t);
+			last_tick = t;
+			pthread_mutex_lock(&r->mu);
+			continue;
+		}
+		if (r->tail == r->head) {
+			if (r->stop)
+				break;
+			abs_time(&ts, r->t0 + last_tick + TICK_NS);
+			r->writer_waiting = 1;
+			(void)pthread_cond_timedwait(&r->cv, &r->mu, &ts);
+			r->writer_waiting = 0;
+			continue;
+		}
+		pos = r->tail % r->cap;
+		if (r->cap - pos < sizeof(h)) {
+			r->tail += r->cap - pos;
+			continue;
+		}
+		memcpy(&h, r->ring + pos, sizeof(h));
+		if (h.type != QR_PAD) {
+			pthread_mutex_unlock(&r->mu);
+			w_event(r, &h, r->ring + pos + sizeof(h));
+			pthread_mutex_lock(&r->mu);
+		}
+		r->tail += h.size;
+		if (r->tail == r->head)
+			r->head = r->tail = 0;
+		if (r->main_waiting) {
+			r->main_waiting = 0;
+			notify_main(r);
+		}
+	}
+	reason = r->end_reason;
+	status = r->end_status;
+	pthread_mutex_unlock(&r->mu);
+	rc = w_finish(r, reason, status);
+	pthread_mutex_lock(&r->mu);
+	r->seal_rc = rc;
+	if (rc != SR_OK && r->werrmsg[0] == '\0') {
+		const struct sr_error *e = sr_recw_error(r->cfg->w);
+
+		r->werrnum = e->errnum;
+		(void)strlcpy(r->werrmsg, e->msg, sizeof(r->werrmsg));
+	}
+	r->finished = 1;
+	pthread_cond_broadcast(&r->done_cv);
+	pthread_mutex_unlock(&r->mu);
+	return (NULL);
+}
+
+/*
+ * Asks the writer to seal once it has stored what is queued, and waits
+ * at most budget.  Returns 0 when it finished in time.
+ */
+static int
+writer_stop(struct relay *r, int reason, int status, int64_t budget)
+{
+	struct timespec ts;
+	int64_t until = mono_ns() + budget;
+	int done;
+
+	abs_time(&ts, until);
+	pthread_mutex_lock(&r->mu);
+	r->stop = 1;
+	r->end_reason = reason;
+	r->end_status = status;
+	pthread_cond_signal(&r->cv);
+	while (!r->finished)
+		if (pthread_cond_timedwait(&r->done_cv, &r->mu, &ts) ==
+		    ETIMEDOUT)
+			break;
+	done = r->finished;
+	pthread_mutex_unlock(&r->mu);
+	return (done ? 0 : -1);
+}
+
+/*
+ * The child side.  The first child (the monitor) becomes the session
+ * leader of the pty and runs the command in a process group of its own,
+ * as sudo does: a session leader's group is orphaned (its parent, the
+ * recorder, is in another session), and the kernel discards Ctrl-Z in
+ * an orphaned group, so a command run directly would never stop.  The
+ * monitor passes the command's stops and exit status on to the recorder
+ * by stopping or ending the same way itself.  After fork() only
+ * async-signal-safe calls: the recorder has one thread at this point.
+ */
+struct spawn_err {
+	int stage; /* 0: setting up the terminal, 1: exec */
+	int errnum;
+};
+
+static volatile sig_atomic_t mon_hup;
+
+static void
+mon_signal(int sig)
+{
+	mon_hup = sig;
+}
+
+static void __attribute__((noreturn)) child_fail(int ep, int stage)
+{
+	struct spawn_err se;
+	ssize_t n;
+
+	se.stage = stage;
+	se.errnum = errno;
+	n = write(ep, &se, sizeof(se));
+	(void)n;
+	_exit(stage == 0 ? 125 : se.errnum == ENOENT ? 127 : 126);
+}
+
+static void
+close_from(int ep)
+{
+	int fd, max = 65536;
+	struct rlimit rl;
+
+#ifdef HAVE_CLOSE_RANGE
+	if (close_range(3, (unsigned)ep - 1, 0) == 0 &&
+	    close_range((unsigned)ep + 1, ~0U, 0) == 0)
+		return;
+#endif
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 65536)
+		max = (int)rl.rlim_cur;
+	for (fd = 3; fd < max; fd++)
+		if (fd != ep)
+			(void)close(fd);
+}
+
+/* Dies the way the command died, so the recorder sees the same. */
+static void __attribute__((noreturn)) mon_exit(int st)
+{
+	struct sigaction sa;
+	struct rlimit rl;
+	sigset_t set;
+	int sig;
+
+	if (WIFEXITED(st))
+		_exit(WEXITSTATUS(st));
+	sig = WTERMSIG(st);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	(void)sigaction(sig, &sa, NULL);
+	rl.rlim_cur = rl.rlim_max = 0; /* the command dumped core, not us */
+	(void)setrlimit(RLIMIT_CORE, &rl);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	(void)sigprocmask(SIG_UNBLOCK, &set, NULL);
+	(void)kill(getpid(), sig);
+	_exit(128 + sig);
+}
+
+static void __attribute__((noreturn)) monitor(pid_t cmd)
+{
+	struct sigaction sa;
+	pid_t p;
+	int st;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = mon_signal;
+	(void)sigaction(SIGHUP, &sa, NULL);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGQUIT, &sa, NULL);
+	(void)sigaction(SIGTSTP, &sa, NULL);
+	(void)sigaction(SIGTTOU, &sa, NULL);
+	(void)sigaction(SIGTTIN, &sa, NULL);
+	(void)setpgid(cmd, cmd);
+	for (;;) {
+		if (mon_hup) {
+			/* The recorder or the kernel hung up: pass it on. */
+			(void)kill(-cmd, SIGHUP);
+			(void)kill(-cmd, SIGCONT);
+			mon_hup = 0;
+		}
+		p = waitpid(cmd, &st, WUNTRACED);
+		if (p == -1) {
+			if (errno == EINTR)
+				continue;
+			_exit(125);
+		}
+		if (WIFSTOPPED(st)) {
+			/* The recorder sees this stop and suspends itself. */
+			(void)kill(getpid(), SIGSTOP);
+			(void)kill(-cmd, SIGCONT);
+			continue;
+		}
+		if (WIFEXITED(st) || WIFSIGNALED(st))
+			mon_exit(st);
+	}
+}
+
+static void __attribute__((noreturn))
+child_exec(const struct sr_relay_cfg *cfg, int s, int ep)
+{
+	struct sigaction sa;
+	sigset_t none, ttou;
+	pid_t cmd;
+	int sig;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)sigaction(sig, &sa, NULL);
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	if (setsid() == -1 || ioctl(s, TIOCSCTTY, 0) == -1)
+		child_fail(ep, 0);
+	if (dup2(s, 0) == -1 || dup2(s, 1) == -1 || dup2(s, 2) == -1)
+		child_fail(ep, 0);
+	/* Nothing of the recorder's leaks into the session. */
+	close_from(ep);
+	if ((cmd = fork()) == -1)
+		child_fail(ep, 0);
+	if (cmd > 0) {
+		close(ep);
+		monitor(cmd);
+	}
+	/* The command: its own group, in the foreground. */
+	if (setpgid(0, 0) == -1)
+		child_fail(ep, 0);
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	(void)sigprocmask(SIG_BLOCK, &ttou, NULL);
+	if (tcsetpgrp(0, getpid()) == -1)
+		child_fail(ep, 0);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	execvp(cfg->file, cfg->argv);
+	child_fail(ep, 1);
+}
+
+/*
+ * Opens the pty, gives the slave the user's modes and window size (or
+ * no echo when input is not a terminal, as script(1) does) and starts
+ * the child.  Returns 0, or an exit status with a message printed.
+ */
+static int
+spawn(struct relay *r)
+{
+	struct spawn_err se;
+	struct termios tio;
+	struct winsize ws;
+	char name[128];
+	int m, s, ep[2], st;
+	ssize_t n;
+	pid_t pid;
+
+	if ((m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1 ||
+	    grantpt(m) == -1 || unlockpt(m) == -1 ||
+	    ptsname_r(m, name, sizeof(name)) != 0 ||
+	    (s = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1) {
+		fprintf(stderr, "sessrec: cannot open a pty: %s\n",
+		    strerror(errno));
+		return (125);
+	}
+	if (r->tty->is_tty) {
+		(void)tcsetattr(s, TCSANOW, &r->tty->saved);
+		memset(&ws, 0, sizeof(ws));
+		ws.ws_row = (unsigned short)r->rows;
+		ws.ws_col = (unsigned short)r->cols;
+		(void)ioctl(s, TIOCSWINSZ, &ws);
+	} else if (tcgetattr(s, &tio) == 0) {
+		tio.c_lflag &= ~(ECHO | ECHONL);
+		(void)tcsetattr(s, TCSANOW, &tio);
+	}
+	ep[0] = ep[1] = -1;
+	if (pipe2(ep, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
+		fprintf(stderr, "sessrec: cannot start: %s\n", strerror(errno));
+		close(m);
+		close(s);
+		if (ep[0] >= 0) {
+			close(ep[0]);
+			close(ep[1]);
+		}
+		return (125);
+	}
+	if (pid == 0)
+		child_exec(r->cfg, s, ep[1]);
+	close(s);
+	close(ep[1]);
+	while ((n = read(ep[0], &se, sizeof(se))) == -1 && errno == EINTR)
+		;
+	close(ep[0]);
+	if (n == (ssize_t)sizeof(se)) {
+		while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+			;
+		close(m);
+		if (se.stage == 0) {
+			fprintf(stderr,
+			    "sessrec: cannot set up the session's terminal: "
+			    "%s\n",
+			    strerror(se.errnum));
+			return (125);
+		}
+		fprintf(stderr, "sessrec: cannot run '%s': %s\n", r->cfg->file,
+		    strerror(se.errnum));
+		return (se.errnum == ENOENT ? 127 : 126);
+	}
+	(void)fcntl(m, F_SETFL, fcntl(m, F_GETFL) | O_NONBLOCK);
+	r->master = m;
+	r->pid = pid;
+	return (0);
+}
+
+/* The foreground process of the session's pty, for masking markers. */
+static void
+fg_name(const struct relay *r, char *buf, size_t len)
+{
+	char path[64];
+	pid_t pg = tcgetpgrp(r->master);
+	ssize_t n = -1;
+	size_t i;
+	int fd;
+
+	if (pg > 0) {
+		(void)snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pg);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+			n = read(fd, buf, len - 1);
+			close(fd);
+		}
+	}
+	if (n <= 0) {
+		(void)strlcpy(buf, "?", len);
+		return;
+	}
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	/* It goes into "k=v k=v": no spaces, nothing odd. */
+	for (i = 0; i < (size_t)n; i++)
+		if (!((buf[i] >= 'a' && buf[i] <= 'z') ||
+			(buf[i] >= 'A' && buf[i] <= 'Z') ||
+			(buf[i] >= '0' && buf[i] <= '9') || buf[i] == '.' ||
+			buf[i] == '_' || buf[i] == '-' || buf[i] == '+'))
+			buf[i] = '_';
+}
+
+static void
+hangup_child(struct relay *r)
+{
+	pid_t fg;
+
+	if (r->child_done || r->pid <= 0)
+		return;
+	if (r->master >= 0 && (fg = tcgetpgrp(r->master)) > 0 && fg != r->pid) {
+		(void)kill(-fg, SIGHUP);
+		(void)kill(-fg, SIGCONT);
+	}
+	(void)kill(-r->pid, SIGHUP);
+	(void)kill(-r->pid, SIGCONT);
+}
+
+/* Writes all of p unless a stop signal interrupts; -1 on an error. */
+static int
+write_all(int fd, const unsigned char *p, size_t n)
+{
+	struct pollfd pfd;
+	ssize_t k;
+
+	while (n > 0) {
+		if ((k = write(fd, p, n)) > 0) {
+			p += k;
+			n -= (size_t)k;
+			continue;
+		}
+		if (k == -1 && errno == EINTR) {
+			if (sig_stop)
+				return (0);
+			continue;
+		}
+		if (k == -1 && errno == EAGAIN) {
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			if (poll(&pfd, 1, -1) == -1 && sig_stop)
+				return (0);
+			continue;
+		}
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+start_stop(struct relay *r, int reason, int sig)
+{
+	if (r->stopping)
+		return;
+	r->stopping = 1;
+	r->end_reason = reason;
+	r->end_status = sig;
+	hangup_child(r);
+	r->deadline = now_ns(r) + DRAIN_STOP_NS;
+}
+
+static void
+winch(struct relay *r)
+{
+	struct winsize ws;
+	unsigned rows, cols;
+
+	r->winch_due = 0;
+	if (!r->tty->is_tty)
+		return;
+	sr_tty_size(r->tty, &rows, &cols);
+	if (rows == r->rows && cols == r->cols)
+		return;
+	memset(&ws, 0, sizeof(ws));
+	ws.ws_row = (unsigned short)rows;
+	ws.ws_col = (unsigned short)cols;
+	(void)ioctl(r->master, TIOCSWINSZ, &ws);
+	r->rows = rows;
+	r->cols = cols;
+	if (r->mdrop)
+		return;
+	if (q_event(r, SR_EV_RESIZE, SR_STREAM_NONE, 0, NULL, 0, 0) != 0) {
+		/* The ring is full: ask again when it has room. */
+		r->rows = r->cols = (unsigned)-1;
+		r->winch_due = 1;
+	}
+}
+
+/*
+ * The child stopped (Ctrl-Z in a program that stops itself): give the
+ * user the terminal back and stop too, as script(1) does; on SIGCONT
+ * take the terminal again and continue the child.
+ */
+static void
+suspend(struct relay *r)
+{
+	int was_raw = r->tty->raw;
+
+	tty_restore(r->tty);
+	if (!r->mdrop)
+		(void)q_event(r, SR_EV_SUSPEND, SR_STREAM_NONE, 0, "TSTP", 4,
+		    0);
+	set_tstp(SIG_DFL);
+	(void)kill(getpid(), SIGTSTP);
+	set_tstp(on_signal);
+	if (was_raw)
+		tty_raw(r->tty);
+	winch(r);
+	if (!r->mdrop)
+		(void)q_event(r, SR_EV_RESUME, SR_STREAM_NONE, 0, "CONT", 4, 0);
+	(void)kill(-r->pid, SIGCONT);
+}
+
+static void
+reap(struct relay *r)
+{
+	pid_t p;
+	int st;
+
+	while (!r->child_done) {
+		p = waitpid(r->pid, &st, WNOHANG | WUNTRACED);
+		if (p <= 0)
+			break;
+		if (WIFSTOPPED(st)) {
+			suspend(r);
+			continue;
+		}
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			r->child_done = 1;
+			r->child_status = st;
+			if (!r->stopping)
+				r->deadline = now_ns(r) + DRAIN_EXIT_NS;
+		}
+	}
+}
+
+static void
+forward(struct relay *r, int sig)
+{
+	pid_t fg;
+
+	if (r->child_done)
+		return;
+	if ((fg = tcgetpgrp(r->master)) > 0)
+		(void)kill(-fg, sig);
+	else
+		(void)kill(-r->pid, sig);
+}
+
+static void
+handle_signals(struct relay *r)
+{
+	unsigned char buf[64];
+	int seen[NSIG];
+	ssize_t n, i;
+
+	memset(seen, 0, sizeof(seen));
+	while ((n = read(r->sigr, buf, sizeof(buf))) > 0)
+		for (i = 0; i < n; i++)
+			if (buf[i] < NSIG)
+				seen[buf[i]] = 1;
+	if (seen[SIGHUP])
+		start_stop(r, SR_END_HANGUP, SIGHUP);
+	if (seen[SIGTERM])
+		start_stop(r, SR_END_ADMIN, SIGTERM);
+	if (seen[SIGCHLD])
+		reap(r);
+	if (seen[SIGCONT] && !r->stopping && r->tty->is_tty) {
+		/* Someone stopped and continued us: the shell took the modes. */
+		tty_raw(r->tty);
+		r->winch_due = 1;
+	}
+	if (seen[SIGWINCH])
+		r->winch_due = 1;
+	if (seen[SIGINT])
+		forward(r, SIGINT);
+	if (seen[SIGQUIT])
+		forward(r, SIGQUIT);
+	if (seen[SIGTSTP])
+		forward(r, SIGTSTP);
+}
+
+static int
+is_shell(const char *name)
+{
+	static const char *const shells[] = { "sh", "bash", "dash", "zsh",
+		"ksh", "mksh", "fish", "tcsh", "csh", "ash", "busybox" };
+	size_t i;
+
+	for (i = 0; i < nitems(shells); i++)
+		if (strcmp(name, shells[i]) == 0)
+			return (1);
+	return (0);
+}
+
+/* Marks the masked line(s) just typed: no bytes, their count. */
+static void
+flush_masked(struct relay *r)
+{
+	char d[PROC_MAX + 32];
+	int len;
+
+	if (!r->masked_due)
+		return;
+	r->masked_due = 0;
+	len = snprintf(d, sizeof(d), "proc=%s lines=%u", r->mproc, r->mlines);
+	if (len < 0 || (size_t)len >= sizeof(d))
+		len = 0;
+	(void)q_event(r, SR_EV_INPUT, SR_STREAM_TTYIN, SR_EVF_MASKED, d,
+	    (size_t)len, 0);
+	/*
+	 * "stty -echo" would hide ordinary commands (SECURITY.md M3): more
+	 * than three masked lines in a row, or a shell reading one, is
+	 * flagged once until a clear line is typed.
+	 */
+	if ((r->mlines <= 3 && !is_shell(r->mproc)) || r->suspicious)
+		return;
+	r->suspicious = 1;
+	len = snprintf(d, sizeof(d), "masking-suspicious proc=%s lines=%u",
+	    r->mproc, r->mlines);
+	if (len > 0 && (size_t)len < sizeof(d))
+		(void)q_event(r, SR_EV_MARKER, SR_STREAM_NONE, 0, d,
+		    (size_t)len, 0);
+	syslog(LOG_AUTHPRIV | LOG_WARNING,
+	    "session %s: masking-suspicious: %u masked input lines in a row "
+	    "(proc=%s)",
+	    r->cfg->session_id, r->mlines, r->mproc);
+}
+
+static void
+mdrop_count(struct relay *r, size_t n)
+{
+	int64_t t = now_ns(r);
+
+	r->mdrop_bytes += n;
+	r->mdrop_to = t;
+}
+
+/* Queues one read from the user's terminal, masked where it must be. */
+static void
+input_events(struct relay *r, const unsigned char *p, size_t n)
+{
+	struct termios tio;
+	size_t m;
+	int echo_off = 0, masked;
+
+	if (r->mdrop) {
+		mdrop_count(r, n);
+		return;
+	}
+	if (r->cfg->mask == NULL) {
+		if (q_event(r, SR_EV_INPUT, SR_STREAM_TTYIN, 0, p, n, 0) != 0)
+			mdrop_count(r, n);
+		return;
+	}
+	if (tcgetattr(r->master, &tio) == 0)
+		echo_off = (tio.c_lflag & ICANON) && !(tio.c_lflag & ECHO);
+	while (n > 0) {
+		m = sr_mask_input(r->cfg->mask, p, n, echo_off, &masked);
+		if (m == 0 || m > n)
+			m = n;
+		if (masked) {
+			if (!r->in_masked) {
+				r->in_masked = 1;
+				fg_name(r, r->mproc, sizeof(r->mproc));
+			}
+			if (m == 1 && p[0] == '\n' && r->mask_cr) {
+				/* The LF of a CRLF split over two reads. */
+				r->in_masked = r->mask_cr = 0;
+			} else if (p[m - 1] == '\r' || p[m - 1] == '\n') {
+				r->in_masked = 0;
+				r->masked_due = 1;
+				r->mask_cr = p[m - 1] == '\r';
+				r->mlines = sr_mask_lines(r->cfg->mask);
+			}
+		} else {
+			r->mask_cr = 0;
+			if (r->in_masked) {
+				r->in_masked = 0;
+				r->masked_due = 1;
+			}
+			flush_masked(r);
+			if (sr_mask_lines(r->cfg->mask) == 0)
+				r->suspicious = 0;
+			if (q_event(r, SR_EV_INPUT, SR_STREAM_TTYIN, 0, p, m,
+				0) != 0)
+				mdrop_count(r, m);
+		}
+		p += m;
+		n -= m;
+	}
+	flush_masked(r);
+}
+
+static void
+flush_input(struct relay *r)
+{
+	ssize_t k;
+
+	while (r->ioff < r->ilen) {
+		k = write(r->master, r->ibuf + r->ioff, r->ilen - r->ioff);
+		if (k > 0) {
+			r->ioff += (size_t)k;
+			continue;
+		}
+		if (k == -1 && errno == EINTR)
+			continue;
+		if (k == -1 && errno == EAGAIN)
+			return;
+		r->ioff = r->ilen = 0; /* the child is gone */
+		return;
+	}
+	if (r->ilen > 0)
+		r->last_nl = r->ibuf[r->ilen - 1] == '\n' ||
+		    r->ibuf[r->ilen - 1] == '\r';
+	r->ioff = r->ilen = 0;
+	if (r->eof_due) {
+		struct termios tio;
+
+		/*
+		 * Input that is not a terminal ended: pass the EOF on, twice
+		 * after a partial line, as a user would type it.
+		 */
+		r->eof_due = 0;
+		if (tcgetattr(r->master, &tio) == 0) {
+			r->ibuf[0] = r->ibuf[1] = tio.c_cc[VEOF];
+			r->ilen = r->last_nl ? 1 : 2;
+			r->last_nl = 1;
+			flush_input(r);
+		}
+	}
+}
+
+static void
+read_input(struct relay *r)
+{
+	ssize_t k = read(r->tty->fd, r->ibuf, sizeof(r->ibuf));
+
+	if (k == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (k <= 0) {
+		r->stdin_eof = 1;
+		if (r->tty->is_tty) /* the user's terminal went away */
+			start_stop(r, SR_END_HANGUP, SIGHUP);
+		else {
+			r->eof_due = 1;
+			flush_input(r);
+		}
+		return;
+	}
+	if (r->cfg->record_input)
+		input_events(r, r->ibuf, (size_t)k);
+	r->ilen = (size_t)k;
+	r->ioff = 0;
+	flush_input(r);
+}
+
+static void
+read_output(struct relay *r)
+{
+	size_t n = 0, max = READ_MAX;
+	ssize_t k;
+
+	if (!r->mdrop) {
+		pthread_mutex_lock(&r->mu);
+		max = q_room(r, QUEUE_SLACK);
+		pthread_mutex_unlock(&r->mu);
+		if (max > READ_MAX)
+			max = READ_MAX;
+		if (max < READ_MIN)
+			return;
+	}
+	while (n < max) {
+		k = read(r->master, r->obuf + n, max - n);
+		if (k > 0) {
+			n += (size_t)k;
+			/*
+			 * Linux hands out at most 4095 bytes a read; a
+			 * shorter read emptied the pty, and one more read
+			 * would only wait for the tty's flush work.
+			 */
+			if (k < PTY_READ_FULL)
+				break;
+			continue;
+		}
+		if (k == -1 && errno == EINTR)
+			continue;
+		/* EIO once every slave descriptor is closed: the end. */
+		if (k == 0 || errno != EAGAIN)
+			r->master_eof = 1;
+		break;
+	}
+	if (n == 0)
+		return;
+	if (r->mdrop)
+		mdrop_count(r, n);
+	else
+		(void)q_event(r, SR_EV_OUTPUT, SR_STREAM_TTYOUT, 0, r->obuf, n,
+		    QUEUE_SLACK);
+	if (r->cfg->mask != NULL)
+		sr_mask_output(r->cfg->mask, r->obuf, n);
+	if (r->stopping)
+		return;
+	if (write_all(STDOUT_FILENO, r->obuf, n) != 0)
+		start_stop(r, SR_END_HANGUP, SIGHUP);
+}
+
+/* Whether the ring has room for a read; else arms the wakeup. */
+static int
+queue_ready(struct relay *r)
+{
+	int ok;
+
+	pthread_mutex_lock(&r->mu);
+	ok = q_room(r, QUEUE_SLACK) >= READ_MIN &&
+	    q_room(r, 0) >= INPUT_MAX + 1024;
+	if (!ok)
+		r->main_waiting = 1;
+	pthread_mutex_unlock(&r->mu);
+	return (ok);
+}
+
+static void
+check_writer(struct relay *r)
+{
+	pthread_mutex_lock(&r->mu);
+	if (r->wfailed)
+		r->failing = 1;
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* A stalled writer under "continue": relay on, count what is lost. */
+static void
+mdrop_begin(struct relay *r)
+{
+	r->mdrop = 1;
+	r->mdrop_bytes = 0;
+	r->mdrop_from = r->mdrop_to = now_ns(r);
+	syslog(LOG_AUTHPRIV | LOG_ALERT,
+	    "session %s: recording %s stalled for %lld s: data is being lost",
+	    r->cfg->session_id, r->cfg->path,
+	    (long long)(r->stall_ns / SR_NSEC_PER_SEC));
+}
+
+static void
+mdrop_end(struct relay *r)
+{
+	struct qrec h;
+
+	memset(&h, 0, sizeof(h));
+	h.type = QR_GAP;
+	h.t_ns = r->mdrop_to;
+	h.gap_bytes = r->mdrop_bytes;
+	h.gap_from = r->mdrop_from;
+	if (q_put(r, &h, NULL, 0) != 0)
+		return;
+	r->mdrop = 0;
+	syslog(LOG_AUTHPRIV | LOG_ALERT,
+	    "session %s: recording %s resumed; %llu bytes lost",
+	    r->cfg->session_id, r->cfg->path,
+	    (unsigned long long)r->mdrop_bytes);
+}
+
+static int
+exit_code(int st)
+{
+	if (WIFEXITED(st))
+		return (WEXITSTATUS(st));
+	if (WIFSIGNALED(st))
+		return (128 + WTERMSIG(st));
+	return (125);
+}
+
+static int
+ms_until(const struct relay *r, int64_t t)
+{
+	int64_t d = t - now_ns(r);
+
+	if (d <= 0)
+		return (0);
+	d = (d + SR_NSEC_PER_MSEC - 1) / SR_NSEC_PER_MSEC;
+	return (d > INT_MAX ? INT_MAX : (int)d);
+}
+
+static int
+min_timeout(int a, int b)
+{
+	if (a < 0)
+		return (b);
+	if (b < 0)
+		return (a);
+	return (a < b ? a : b);
+}
+
+/* The main loop; returns when the session is over. */
+static void
+relay_loop(struct relay *r)
+{
+	struct pollfd pfd[4];
+	int npfd, timeout, ready, imaster, istdin;
+
+	for (;;) {
+		handle_signals(r);
+		if (!r->failing && !r->stopping && sig_stop)
+			start_stop(r,
+			    sig_stop == SIGTERM ? SR_END_ADMIN : SR_END_HANGUP,
+			    sig_stop);
+		if (r->failing)
+			return;
+		if (r->child_done &&
+		    (r->master_eof || r->deadline == 0 ||
+			now_ns(r) >= r->deadline))
+			return;
+		if (r->stopping && now_ns(r) >= r->deadline)
+			return;
+		if (r->stopping && r->master_eof)
+			return;
+		if (r->winch_due)
+			winch(r);
+
+		ready = r->mdrop || queue_ready(r);
+		if (ready)
+			r->full_since = 0;
+		else if (r->full_since == 0)
+			r->full_since = now_ns(r);
+		else if (now_ns(r) - r->full_since >= r->stall_ns) {
+			if (!r->cfg->on_error_continue) {
+				pthread_mutex_lock(&r->mu);
+				r->werrnum = 0;
+				(void)strlcpy(r->werrmsg,
+				    "the disk does not respond",
+				    sizeof(r->werrmsg));
+				pthread_mutex_unlock(&r->mu);
+				r->failing = 1;
+				return;
+			}
+			mdrop_begin(r);
+			ready = 1;
+		}
+		if (r->mdrop && queue_ready(r))
+			mdrop_end(r);
+
+		npfd = 0;
+		timeout = -1;
+		pfd[npfd].fd = r->sigr;
+		pfd[npfd++].events = POLLIN;
+		pfd[npfd].fd = r->notr;
+		pfd[npfd++].events = POLLIN;
+		imaster = istdin = -1;
+		if (!r->master_eof && (ready || r->ilen > 0)) {
+			imaster = npfd;
+			pfd[npfd].fd = r->master;
+			pfd[npfd++].events = (short)((ready ? POLLIN : 0) |
+			    (r->ilen > 0 ? POLLOUT : 0));
+		}
+		if (!r->stdin_eof && !r->stopping && !r->child_done &&
+		    r->ilen == 0 && (ready || !r->cfg->record_input)) {
+			istdin = npfd;
+			pfd[npfd].fd = r->tty->fd;
+			pfd[npfd++].events = POLLIN;
+		}
+		if (r->deadline > 0)
+			timeout = ms_until(r, r->deadline);
+		if (!ready && !r->mdrop)
+			timeout = min_timeout(timeout,
+			    ms_until(r, r->full_since + r->stall_ns));
+		if (poll(pfd, (nfds_t)npfd, timeout) == -1) {
+			if (errno == EINTR)
+				continue;
+			r->failing = 1;
+			return;
+		}
+		if (pfd[1].revents & POLLIN) {
+			char buf[64];
+
+			while (read(r->notr, buf, sizeof(buf)) > 0)
+				;
+			check_writer(r);
+		}
+		if (imaster >= 0 && (pfd[imaster].revents & POLLOUT))
+			flush_input(r);
+		if (imaster >= 0 &&
+		    (pfd[imaster].revents & (POLLIN | POLLHUP | POLLERR)))
+			read_output(r);
+		if (istdin >= 0 &&
+		    (pfd[istdin].revents & (POLLIN | POLLHUP | POLLERR)))
+			read_input(r);
+	}
+}
+
+static int
+pipe_nb(int p[2])
+{
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1)
+		return (-1);
+	return (0);
+}
+
+static void
+print_failure(struct relay *r)
+{
+	const char *why;
+
+	pthread_mutex_lock(&r->mu);
+	why = r->werrnum != 0 ? strerror(r->werrnum) : r->werrmsg;
+	pthread_mutex_unlock(&r->mu);
+	fprintf(stderr, "sessrec: recording failed (%s): session ended\n", why);
+	syslog(LOG_AUTHPRIV | LOG_ALERT,
+	    "session %s: recording %s failed (%s): session ended",
+	    r->cfg->session_id, r->cfg->path, why);
+}
+
+static void
+relay_free(struct relay *r)
+{
+	exit_tty = NULL;
+	sig_wfd = -1;
+	if (r->master >= 0)
+		close(r->master);
+	if (r->sigr >= 0)
+		close(r->sigr);
+	if (r->sigw >= 0)
+		close(r->sigw);
+	if (r->notr >= 0)
+		close(r->notr);
+	if (r->notw >= 0)
+		close(r->notw);
+	if (r->sync_init) {
+		pthread_mutex_destroy(&r->mu);
+		pthread_cond_destroy(&r->cv);
+		pthread_cond_destroy(&r->done_cv);
+	}
+	free(r->ring);
+	free(r);
+}
+
+/* The session cannot start: seal what there is and give up. */
+static int
+relay_abort(struct relay *r, const struct sr_relay_cfg *cfg, int code)
+{
+	(void)sr_recw_seal(cfg->w, r != NULL ? now_ns(r) : 0,
+	    code == 126 || code == 127 ? SR_END_EXIT : SR_END_ADMIN, code);
+	if (r != NULL)
+		relay_free(r);
+	return (code);
+}
+
+int
+sr_relay_run(const struct sr_relay_cfg *cfg, struct sr_tty *tty)
+{
+	struct relay *r;
+	pthread_condattr_t ca;
+	pthread_t th;
+	sigset_t all, old;
+	int64_t budget;
+	int p[2], rc, reason, status, code;
+	static int atexit_done;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		fprintf(stderr, "sessrec: out of memory\n");
+		return (relay_abort(NULL, cfg, 125));
+	}
+	r->cfg = cfg;
+	r->tty = tty;
+	r->master = r->sigr = r->sigw = r->notr = r->notw = -1;
+	r->cap =
+	    (cfg->queue_bytes ? cfg->queue_bytes : QUEUE_DEFAULT) & ~(size_t)7;
+	r->lost_from = -1;
+	r->stall_ns = cfg->stall_ns > 0 ? cfg->stall_ns : STALL_NS;
+	r->t0 = cfg->t0_mono ? cfg->t0_mono : mono_ns();
+	sr_tty_size(tty, &r->rows, &r->cols);
+	if ((r->ring = malloc(r->cap)) == NULL) {
+		fprintf(stderr, "sessrec: out of memory\n");
+		return (relay_abort(r, cfg, 125));
+	}
+	if (pipe_nb(p) == -1) {
+		fprintf(stderr, "sessrec: cannot start: %s\n", strerror(errno));
+		return (relay_abort(r, cfg, 125));
+	}
+	r->sigr = p[0];
+	r->sigw = sig_wfd = p[1];
+	if (pipe_nb(p) == -1) {
+		fprintf(stderr, "sessrec: cannot start: %s\n", strerror(errno));
+		return (relay_abort(r, cfg, 125));
+	}
+	r->notr = p[0];
+	r->notw = p[1];
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&r->cv, &ca);
+	pthread_cond_init(&r->done_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	r->sync_init = 1;
+
+	if ((code = spawn(r)) != 0)
+		return (relay_abort(r, cfg, code));
+	signals_install();
+	/* A SIGCHLD before the handler existed would be lost: look now. */
+	on_signal(SIGCHLD);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&th, NULL, writer_main, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		fprintf(stderr, "sessrec: cannot start: %s\n", strerror(rc));
+		hangup_child(r);
+		return (relay_abort(r, cfg, 125));
+	}
+	exit_tty = tty;
+	if (!atexit_done) {
+		atexit_done = 1;
+		(void)atexit(restore_at_exit);
+	}
+	tty_raw(tty);
+
+	relay_loop(r);
+
+	tty_restore(tty);
+	if (r->in_masked) {
+		r->in_masked = 0;
+		r->masked_due = 1;
+		flush_masked(r);
+	}
+	if (!r->child_done)
+		reap(r);
+	if (r->failing) {
+		print_failure(r);
+		reason = SR_END_WRITE_ERROR;
+		status = 0;
+		code = 125;
+		budget = 2 * SR_NSEC_PER_SEC;
+	} else if (r->stopping) {
+		reason = r->end_reason;
+		status = r->end_status;
+		code = r->child_done ? exit_code(r->child_status)
+				     : 128 + r->end_status;
+		budget = SEAL_STOP_NS;
+	} else if (WIFSIGNALED(r->child_status)) {
+		reason = SR_END_SIGNAL;
+		status = WTERMSIG(r->child_status);
+		code = exit_code(r->child_status);
+		budget = SEAL_WAIT_NS;
+	} else {
+		reason = SR_END_EXIT;
+		status = WEXITSTATUS(r->child_status);
+		code = exit_code(r->child_status);
+		budget = SEAL_WAIT_NS;
+	}
+	/* Closing the master hangs up whatever still runs on the pty. */
+	hangup_child(r);
+	close(r->master);
+	r->master = -1;
+	if (writer_stop(r, reason, status, budget) != 0) {
+		/* Stuck in a write: the thread still uses r; leave it. */
+		fprintf(stderr,
+		    "sessrec: recording %s not sealed: the disk "
+		    "does not respond\n",
+		    cfg->path);
+		syslog(LOG_AUTHPRIV | LOG_ALERT,
+		    "session %s: recording %s not sealed: the disk does not "
+		    "respond",
+		    cfg->session_id, cfg->path);
+		exit(125);
+	}
+	pthread_join(th, NULL);
+	if (r->wfailed && !r->failing) {
+		print_failure(r);
+		code = 125;
+	} else if (r->failing) {
+		code = 125;
+	} else if (r->seal_rc != SR_OK) {
+		fprintf(stderr, "sessrec: cannot seal recording %s: %s\n",
+		    cfg->path, r->werrmsg);
+		syslog(LOG_AUTHPRIV | LOG_ALERT,
+		    "session %s: cannot seal recording %s: %s", cfg->session_id,
+		    cfg->path, r->werrmsg);
+		code = 125;
+	} else if (!cfg->quiet)
+		fprintf(stderr, "sessrec: recording %s sealed (%s)\n",
+		    cfg->session_id, cfg->path);
+	relay_free(r);
+	return (code);
+}

@@ -15,6 +15,60 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
+/*
+ * The pty relay behind "sessrec record": the user's terminal, a child on
+ * a new pty, and the loop that copies bytes between them after handing
+ * each read to a writer thread (record before relay, SECURITY.md §3).
+ */
 #ifndef SR_PTY_H
 #define SR_PTY_H
-#endif
+
+#include <sys/types.h>
+
+#include <termios.h>
+
+#include "sessrec.h"
+
+/* The user's terminal (stdin), when it is one. */
+struct sr_tty {
+	int fd;
+	int is_tty;
+	int raw;	      /* raw mode is on now */
+	struct termios saved; /* the user's modes, restored at exit */
+};
+
+/* Looks at fd; never fails (not a terminal: is_tty = 0). */
+void sr_tty_init(struct sr_tty *, int fd);
+/* Window size of the user's terminal; 0 x 0 without one. */
+void sr_tty_size(const struct sr_tty *, unsigned *rows, unsigned *cols);
+
+/* Opens /dev/null on whichever of 0, 1, 2 is closed. */
+void sr_pty_fix_stdio(void);
+
+struct sr_relay_cfg {
+	struct sr_ctx *ctx;
+	struct sr_recw *w;    /* handed to the writer thread */
+	struct sr_mask *mask; /* NULL: no masking */
+	int record_input;
+	int on_error_continue; /* fail-open: mark a gap, keep going */
+	int quiet;
+	const char *session_id; /* for messages and syslog */
+	const char *path;	/* the recording, for messages */
+	const char *file;	/* what to execute (PATH searched) */
+	char *const *argv;	/* its argv (argv[0] may be "-bash") */
+	size_t queue_bytes;	/* 0: 1 MiB */
+	int64_t stall_ns;	/* 0: 30 s */
+	int64_t t0_mono;	/* CLOCK_MONOTONIC ns at the session start */
+};
+
+/*
+ * Runs the child on a new pty and relays until it ends, the terminal
+ * hangs up, SIGTERM arrives or the recording fails.  Seals the recording
+ * (the writer is left sealed or failed; the caller frees it) and returns
+ * the exit status for sessrec record: the command's, 128 + signal, 125
+ * when the recording failed, 126/127 when the command could not run.
+ * Messages go to stderr with the terminal restored.
+ */
+int sr_relay_run(const struct sr_relay_cfg *, struct sr_tty *);
+
+#endif /* SR_PTY_H */

@@ -127,8 +127,17 @@ run(const struct sr_cmd *c, int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	a.cmd = c;
 	sr_out_set_cmd(c->name);
-	/* A leading ':' tells a missing argument from an unknown option. */
-	(void)snprintf(optstring, sizeof(optstring), ":%s", c->optstring);
+	/*
+	 * A leading ':' tells a missing argument from an unknown option; a
+	 * command whose optstring starts with '+' (record) stops at its
+	 * first operand, so the options of the command it runs stay its own.
+	 */
+	if (c->optstring[0] == '+')
+		(void)snprintf(optstring, sizeof(optstring), "+:%s",
+		    c->optstring + 1);
+	else
+		(void)snprintf(optstring, sizeof(optstring), ":%s",
+		    c->optstring);
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, optstring, c->longopts, NULL)) !=

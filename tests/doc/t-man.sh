@@ -78,7 +78,8 @@ norm()
 # manuals write them; single letters (-hV) keep their case.
 usage()
 {
-	"$SESSREC" "$@" -h | head -n 1 | sed 's/^usage: //' | norm | awk '{
+	# The usage runs to the first empty line (long ones wrap).
+	"$SESSREC" "$@" -h | sed '/^$/q' | sed 's/^usage: //' | norm | awk '{
 		out = ""
 		while (match($0, /[A-Z][A-Z]+/)) {
 			out = out substr($0, 1, RSTART - 1) \
