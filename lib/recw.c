@@ -80,7 +80,8 @@ struct dir {
 	struct wbuf bin; /* "255,254" */
 	unsigned char hold[4];
 	size_t nhold;
-	uint64_t bytes; /* recorded bytes, for the seal */
+	uint64_t bytes; /* bytes stored or still to be, for the seal */
+	uint64_t chunk; /* of which in the open chunk */
 };
 
 /* The open timing run: what kind and how much, not yet in timing. */
@@ -142,7 +143,8 @@ struct sr_recw {
 	int64_t gap_from, gap_to;
 	int gap_open;
 	int sealed;
-	int failed; /* a write failed since the last success */
+	int sealing; /* the seal is being written: no more reserving */
+	int failed;  /* a write failed since the last success */
 };
 
 static int
@@ -169,6 +171,8 @@ wb_reserve(struct wbuf *b, size_t extra)
 static int
 wb_add(struct wbuf *b, const void *p, size_t n)
 {
+	if (n == 0)
+		return (0);
 	if (wb_reserve(b, n) != 0)
 		return (-1);
 	memcpy(b->p + b->len, p, n);
@@ -373,7 +377,7 @@ emit(struct sr_recw *w, const void *p, size_t n, int retry)
 			w->size += n;
 			if (w->reserved < w->size)
 				w->reserved = w->size;
-			if (reserve(w) != 0) {
+			if (!w->sealing && reserve(w) != 0) {
 				/* Stored, but the disk is full: warn early. */
 				return (
 				    fail_io(w, errno, "cannot reserve space"));
@@ -755,8 +759,12 @@ chunk_write(struct sr_recw *w, int retry)
 	r = emit(w, w->frame.p, w->frame.len, retry);
 	if (r != SR_OK && w->size == off) {
 		/* Not stored: count it as lost (fail-open goes on). */
-		gap_note(w, w->out.bytes + w->in.bytes == 0 ? 0 : w->plain.len,
-		    w->chunk_first_ns, w->last_ns);
+		/* Terminal bytes lost, not the JSON that held them. */
+		gap_note(w, w->out.chunk + w->in.chunk, w->chunk_first_ns,
+		    w->last_ns);
+		w->out.bytes -= w->out.chunk;
+		w->in.bytes -= w->in.chunk;
+		w->out.chunk = w->in.chunk = 0;
 		w->plain.len = 0;
 		w->chunk_first_ns = -1;
 		w->failed = 1;
@@ -767,6 +775,7 @@ chunk_write(struct sr_recw *w, int retry)
 	memcpy(w->h, h, SR_HASH_LEN);
 	w->ck_bytes += w->plain.len;
 	index_add(w, c.seq, c.t_ns, off);
+	w->out.chunk = w->in.chunk = 0;
 	w->plain.len = 0;
 	w->chunk_first_ns = -1;
 	if (w->gap_open && r == SR_OK && w->failed == 0)
@@ -869,6 +878,7 @@ data_event(struct sr_recw *w, const struct sr_event *ev, int out)
 		if (encode(w, d, out, tmp, h + take, 0) != 0)
 			return (fail_nomem(w));
 		d->bytes += take;
+		d->chunk += take;
 		s += take;
 		n -= take;
 		if ((r = after_event(w, ev->t_ns)) != SR_OK)
@@ -1082,8 +1092,12 @@ sr_recw_seal(struct sr_recw *w, int64_t now_ns, int reason, int status)
 	sr_seal_encode(&s, body);
 	if ((r = sign(w, SR_DOMAIN_SEAL, body, sizeof(body), NULL)) != SR_OK)
 		return (r);
-	if ((r = emit_skip(w, SR_NK_SEAL, body, sizeof(body), 1)) != SR_OK)
+	/* Nothing comes after the seal: no more room to keep. */
+	w->sealing = 1;
+	if ((r = emit_skip(w, SR_NK_SEAL, body, sizeof(body), 1)) != SR_OK) {
+		w->sealing = 0;
 		return (r);
+	}
 	w->sealed = 1;
 	if (!w->o.no_sync)
 		(void)fdatasync(w->fd);
@@ -1249,6 +1263,7 @@ sr_recw_open(struct sr_ctx *ctx, int fd, const struct sr_rec_meta *m,
 	int r;
 
 	*wp = NULL;
+	sr_error_clear(err);
 	if (m == NULL || m->session_id == NULL)
 		return (sr_error_set(err, SR_FATAL, SR_E_MISUSE, NULL, NULL,
 		    "no session id"));
@@ -1257,6 +1272,7 @@ sr_recw_open(struct sr_ctx *ctx, int fd, const struct sr_rec_meta *m,
 		    "out of memory"));
 	w->ctx = ctx;
 	w->fd = fd;
+	sr_error_clear(&w->err);
 	if (opts != NULL)
 		w->o = *opts;
 	if (w->o.chunk_ns <= 0)
