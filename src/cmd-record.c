@@ -233,6 +233,10 @@ settings_load(struct sr_args *a, const struct sr_config *c, const char *cpath,
 			s->input = 1;
 			break;
 		case 'o':
+			if (*v == '\0') {
+				sr_warnx("empty --output");
+				sr_usage(a->cmd);
+			}
 			s->output = v;
 			s->output_dir = 0;
 			break;

@@ -95,7 +95,7 @@ struct qrec {
 enum wmode {
 	WM_OK,	   /* storing */
 	WM_FAILED, /* a write error ended the recording (terminate) */
-	WM_GAP,	   /* a write error: counting losses until writes work */
+	WM_GAP,	   /* a write error (continue): retrying every tick */
 };
 
 struct relay {
@@ -161,6 +161,7 @@ struct relay {
  */
 static int sig_wfd = -1;
 static volatile sig_atomic_t sig_stop;
+static volatile sig_atomic_t sig_any; /* a byte is in the self-pipe */
 static struct sr_tty *exit_tty;
 
 static const int relay_signals[] = {
@@ -265,6 +266,7 @@ on_signal(int sig)
 
 	if (sig == SIGHUP || sig == SIGTERM)
 		sig_stop = sig;
+	sig_any = 1;
 	n = write(sig_wfd, &c, 1);
 	(void)n;
 	errno = e;
@@ -1042,6 +1044,7 @@ handle_signals(struct relay *r)
 	int seen[NSIG];
 	ssize_t n, i;
 
+	sig_any = 0;
 	memset(seen, 0, sizeof(seen));
 	while ((n = read(r->sigr, buf, sizeof(buf))) > 0)
 		for (i = 0; i < n; i++)
@@ -1388,7 +1391,8 @@ relay_loop(struct relay *r)
 	int npfd, timeout, ready, imaster, istdin;
 
 	for (;;) {
-		handle_signals(r);
+		if (sig_any)
+			handle_signals(r);
 		if (!r->failing && !r->stopping && sig_stop)
 			start_stop(r,
 			    sig_stop == SIGTERM ? SR_END_ADMIN : SR_END_HANGUP,
