@@ -16,7 +16,8 @@
  */
 
 /*
- * Hashes and signatures: the only file that calls libsodium (see
+ * Hashes and signatures: the only file that calls libsodium and
+ * libcrypto (see
  * lib/seal.h for the key file formats and the rules).  Host keys are
  * read and written as the PEM files OpenSSL makes, so that an auditor
  * can check a signature without sessrec; the parser accepts exactly the
@@ -39,39 +40,72 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
 #include <sodium.h>
 
 #include "compat.h"
 #include "seal.h"
 #include "sr-private.h"
 
-_Static_assert(sizeof(struct sr_sha256) >= sizeof(crypto_hash_sha256_state),
+_Static_assert(sizeof(((struct sr_sha256 *)0)->opaque) >=
+	sizeof(crypto_hash_sha256_state),
     "struct sr_sha256 too small");
 
+/*
+ * SHA-256 of the chain runs over every byte recorded, so it goes through
+ * OpenSSL's libcrypto, which uses the CPU's SHA instructions: libsodium's
+ * portable SHA-256 took half of the recorder's writer thread.  When
+ * libcrypto cannot make a context (out of memory) libsodium's does the
+ * same job, so the functions cannot fail.
+ */
 void
 sr_sha256_init(struct sr_sha256 *s)
 {
-	crypto_hash_sha256_init((crypto_hash_sha256_state *)(void *)s->opaque);
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+
+	if (c != NULL && EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(c);
+		c = NULL;
+	}
+	s->evp = c;
+	if (c == NULL)
+		crypto_hash_sha256_init(
+		    (crypto_hash_sha256_state *)(void *)s->opaque);
 }
 
 void
 sr_sha256_update(struct sr_sha256 *s, const void *p, size_t n)
 {
-	crypto_hash_sha256_update((crypto_hash_sha256_state *)(void *)s->opaque,
-	    p, n);
+	if (s->evp != NULL)
+		(void)EVP_DigestUpdate(s->evp, p, n);
+	else
+		crypto_hash_sha256_update((crypto_hash_sha256_state *)(void *)
+					      s->opaque,
+		    p, n);
 }
 
 void
 sr_sha256_final(struct sr_sha256 *s, unsigned char out[SR_HASH_LEN])
 {
-	crypto_hash_sha256_final((crypto_hash_sha256_state *)(void *)s->opaque,
-	    out);
+	unsigned int len = SR_HASH_LEN;
+
+	if (s->evp != NULL) {
+		(void)EVP_DigestFinal_ex(s->evp, out, &len);
+		EVP_MD_CTX_free(s->evp);
+		s->evp = NULL;
+	} else
+		crypto_hash_sha256_final((crypto_hash_sha256_state *)(void *)
+					     s->opaque,
+		    out);
 }
 
 void
 sr_sha256(unsigned char out[SR_HASH_LEN], const void *p, size_t n)
 {
-	crypto_hash_sha256(out, p, n);
+	unsigned int len = SR_HASH_LEN;
+
+	if (EVP_Digest(p, n, out, &len, EVP_sha256(), NULL) != 1)
+		crypto_hash_sha256(out, p, n);
 }
 
 /*

@@ -17,9 +17,11 @@
 
 /*
  * Hashes and signatures (lib/seal.c): the only file that calls
- * libsodium.  SHA-256 for the hash chain, plain Ed25519 (RFC 8032,
- * crypto_sign_detached; never the Ed25519ph init/update/final API) for
- * checkpoints and seals, so that OpenSSL can check a signature too.
+ * libsodium and libcrypto.  SHA-256 (libcrypto's, which uses the CPU's
+ * SHA instructions) for the hash chain; plain Ed25519 (RFC 8032,
+ * libsodium's crypto_sign_detached; never the Ed25519ph
+ * init/update/final API) for checkpoints and seals, so that OpenSSL can
+ * check a signature too.
  *
  * Key files are PEM, as OpenSSL writes them, so that auditors can use
  * their own tools: the secret key is PKCS#8 ("-----BEGIN PRIVATE
@@ -46,8 +48,12 @@
 #define SR_DOMAIN_CHECKPOINT "sessrec/v1/checkpoint"
 #define SR_DOMAIN_SEAL	     "sessrec/v1/seal"
 
-/* SHA-256 in steps; the state is opaque storage for libsodium's. */
+/*
+ * SHA-256 in steps.  init allocates (libcrypto's context) and final
+ * frees, so every init needs its final.
+ */
 struct sr_sha256 {
+	void *evp; /* libcrypto's context, or NULL: opaque is libsodium's */
 	_Alignas(16) unsigned char opaque[128];
 };
 void sr_sha256_init(struct sr_sha256 *);
