@@ -51,6 +51,11 @@ demo)
 	./sessrec cat samples/escape-probes/inject-probe.cast
 	./sessrec ls -l --source samples/archives/tlog-and-sudo.tar.zst
 	./sessrec cat -t --source samples/archives/tlog-and-sudo.tar.zst 310206c72ddf4de88a051887e16f1ca7-1ec7
+	rec=$(mktemp -d)
+	./sessrec record -o "$rec/" -- sh -c 'echo recorded by sessrec; uname -s'
+	./sessrec info "$rec"/*.srec
+	./sessrec cat "$rec"/*.srec
+	rm -rf "$rec"
 	;;
 test)
 	make check -j"$(nproc)" VERBOSE=1
