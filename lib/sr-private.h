@@ -163,6 +163,7 @@ struct sr_format {
 };
 
 /* The table, in lib/fmt/format.c. */
+extern const struct sr_format sr_fmt_native; /* added by native-reader */
 extern const struct sr_format sr_fmt_tlog;
 extern const struct sr_format sr_fmt_asciicast;
 extern const struct sr_format sr_fmt_sudo;
@@ -359,7 +360,22 @@ int sr_key_from_seed(const unsigned char seed[32], struct sr_key **,
  * packages:" and "password policy updated" do not.
  */
 #define SR_MASK_DEFAULT_PROMPT                                                 \
-	"(^|[^[:alnum:]])(password|passphrase|passcode|pin|otp|"              \
+	"(^|[^[:alnum:]])(password|passphrase|passcode|pin|otp|"               \
 	"(verification|one[- ]?time) code)([^[:alnum:]].*)?[:?][[:blank:]]*$"
+
+/* added by native-reader */
+/*
+ * Creates an unlinked temporary file in $TMPDIR or /tmp
+ * (lib/input/input.c); fd or -1 with errno.
+ */
+int sr_tmpfile(void);
+/*
+ * A stream over bytes a reader holds rather than a member: mem[0..len)
+ * (borrowed) or, when mem is NULL, the first len bytes of fd (borrowed,
+ * read with pread()).  Never decoded; name is for messages.  Both must
+ * outlive the stream.  SR_OK, or SR_FAILED/SR_FATAL with err set.
+ */
+int sr_stream_open_bytes(struct sr_input *, const char *name, const void *mem,
+    int fd, int64_t len, struct sr_stream **, struct sr_error *);
 
 #endif /* SR_PRIVATE_H */

@@ -64,12 +64,25 @@
  *   recording it names, or with its neighbours, and is reported there.
  * Window records restate the size in every message; only changes
  * become SR_EV_RESIZE events, the first window being the geometry.
+ *
+ * sessrec writes tlog messages too (its native recordings hold them, so
+ * "zstd -dc x.srec" is a tlog file), with extra keys prefixed "sr_" that
+ * tlog-play ignores (sessrec-formats(5)).  The sr_* metadata of a
+ * recording's first good message (that one line is scanned whole, as
+ * sessrec writes the keys after the text) fills the session fields.  An
+ * sr_mark message gives a marker, a masked input, a suspend, a resume or
+ * a gap at the time its timing reaches; sr_end and sr_status give the
+ * end event, and for the session the exit status or signal and the
+ * complete state (its last good message is read again at next_session).
+ * Other sr_ keys, and sr_ values of the wrong type, are ignored.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +90,7 @@
 #include "compat.h"
 #include "json.h"
 #include "sr-private.h"
+#include "tlog-private.h"
 
 /* The largest ms value that still fits in int64 nanoseconds. */
 #define TL_MS_MAX (INT64_MAX / SR_NSEC_PER_MSEC)
@@ -105,9 +119,29 @@ enum tl_key {
 	K_IN_BIN,
 	K_OUT_TXT,
 	K_OUT_BIN,
+	/*
+	 * sessrec's own keys (sessrec-formats(5)), which tlog-play ignores:
+	 * the metadata of message 1, markers and the end.  Never required;
+	 * a value of the wrong type is ignored.
+	 */
+	K_SR_SESSION_ID,
+	K_SR_ACTOR,
+	K_SR_SRC_IP,
+	K_SR_TARGET,
+	K_SR_TICKET,
+	K_SR_TTY,
+	K_SR_CWD,
+	K_SR_COMMAND,
+	K_SR_HOST,
+	K_SR_MARK,
+	K_SR_DETAIL,
+	K_SR_END,
+	K_SR_STATUS,
 	K__COUNT
 };
-#define KB(k) (1u << (k))
+#define K_SR_FIRST K_SR_SESSION_ID
+#define K_SR_NMETA (K_SR_HOST - K_SR_FIRST + 1)
+#define KB(k)	   (1u << (k))
 /* What the index pass needs: tlog writes all of these before the text. */
 #define TL_INDEX_KEYS                                                          \
 	(KB(K_VER) | KB(K_HOST) | KB(K_REC) | KB(K_USER) | KB(K_TERM) |        \
@@ -129,15 +163,26 @@ static const char *const key_names[K__COUNT] = {
 	[K_IN_BIN] = "in_bin",
 	[K_OUT_TXT] = "out_txt",
 	[K_OUT_BIN] = "out_bin",
+	[K_SR_SESSION_ID] = "sr_session_id",
+	[K_SR_ACTOR] = "sr_actor",
+	[K_SR_SRC_IP] = "sr_src_ip",
+	[K_SR_TARGET] = "sr_target",
+	[K_SR_TICKET] = "sr_ticket",
+	[K_SR_TTY] = "sr_tty",
+	[K_SR_CWD] = "sr_cwd",
+	[K_SR_COMMAND] = "sr_command",
+	[K_SR_HOST] = "sr_host",
+	[K_SR_MARK] = "sr_mark",
+	[K_SR_DETAIL] = "sr_detail",
+	[K_SR_END] = "sr_end",
+	[K_SR_STATUS] = "sr_status",
 };
-
-/* A value found by the scanner: a string body, number text or array. */
-struct tl_val {
-	const char *p;
-	size_t len;
-	int kind; /* TV_* */
-};
-enum { TV_STR = 1, TV_NUM, TV_ARR };
+/* The metadata keys, and the keys that make events. */
+#define TL_SR_META_KEYS                                                        \
+	(KB(K_SR_SESSION_ID) | KB(K_SR_ACTOR) | KB(K_SR_SRC_IP) |              \
+	    KB(K_SR_TARGET) | KB(K_SR_TICKET) | KB(K_SR_TTY) | KB(K_SR_CWD) |  \
+	    KB(K_SR_COMMAND) | KB(K_SR_HOST))
+#define TL_SR_EV_KEYS (KB(K_SR_MARK) | KB(K_SR_END))
 
 /* One message as scanned (values point into the line). */
 struct tl_msg {
@@ -157,20 +202,21 @@ struct tl_perr {
 	char msg[200];
 };
 
-/* A compact copy of an error, kept for recordings that have no good line. */
-struct tl_err {
-	enum sr_errcat cat;
-	int64_t line;
-	int64_t msg_id;
-	int64_t offset;
-	char msg[200];
-};
-
 /* A run of consecutive lines belonging to one recording. */
 struct tl_run {
 	int64_t off;	 /* offset of its first line */
 	int64_t line;	 /* line number of its first line */
 	uint64_t nlines; /* physical lines, blank and bad ones included */
+};
+
+/*
+ * What sessrec's keys in the first message told about a recording, and
+ * where its last good message is: sessrec writes sr_end there, after
+ * the text, where the index pass does not look.
+ */
+struct tl_srmeta {
+	char *f[K_SR_NMETA]; /* by key - K_SR_FIRST; NULL when absent */
+	int64_t last_off;
 };
 
 /*
@@ -182,8 +228,9 @@ struct tl_rec {
 	char *host; /* key part; NULL when absent */
 	char *rec;  /* key part; NULL when absent */
 	char *user, *term, *ver;
-	struct tl_err *err;  /* first problem, for "nothing readable" */
-	struct tl_run *more; /* runs after the first */
+	struct tl_err *err;   /* first problem, for "nothing readable" */
+	struct tl_srmeta *sr; /* written by sessrec: its metadata */
+	struct tl_run *more;  /* runs after the first */
 	struct tl_run run0;
 	uint64_t session;
 	int64_t start_ns;
@@ -209,59 +256,6 @@ enum {
 struct tl_tok {
 	char type; /* one of + = < > [ ] */
 	uint64_t a, b;
-};
-
-/* The message being turned into events. */
-struct tl_cur {
-	int active;
-	int64_t line, msg_id, off;
-	const char *lbase;	      /* the line (borrowed from the stream) */
-	const char *tp, *te;	      /* timing cursor */
-	const unsigned char *op, *oe; /* out_txt body cursor */
-	const unsigned char *ip, *ie; /* in_txt body cursor */
-	size_t obin_i, ibin_i;	      /* cursors into outbin, inbin */
-	uint64_t ochars, ichars;      /* characters taken so far */
-	uint64_t oneed, ineed;	      /* characters the timing asks for */
-	int64_t t_ms;		      /* time of the next record */
-	/* A text or binary record in progress (split at the event limit). */
-	char rtype;
-	uint64_t rskip, rn;
-};
-
-struct tl_state {
-	struct sr_stream *s;
-	uint64_t linemax;
-	size_t evmax;
-	/* The index. */
-	struct tl_rec *recs;
-	size_t nrecs, reccap;
-	uint32_t *hash; /* open addressing: recording index + 1, 0 empty */
-	size_t hashcap;
-	uint64_t index_bytes, index_max;
-	size_t nnoname;
-	struct tl_err ferr; /* first problem in the file */
-	int have_ferr;
-	/* The session being read. */
-	size_t next;	    /* next recording to return */
-	struct tl_rec *rec; /* current recording, NULL when none */
-	size_t run_i;
-	uint64_t run_left;
-	int64_t line_no;
-	int64_t last_id;
-	int have_last_id;
-	int64_t prev_end_ms;
-	unsigned rows, cols; /* current window */
-	int gap;	     /* data lost before the next event */
-	int warned;	     /* a warning since the last event */
-	int done;
-	struct tl_cur m;
-	/* Buffers. */
-	struct sr_buf ev;   /* event data */
-	struct sr_buf obin; /* decoded out_bin */
-	struct sr_buf ibin; /* decoded in_bin */
-	struct sr_buf tbuf; /* decoded timing, when it has escapes */
-	struct sr_buf key1; /* decoded key strings */
-	struct sr_buf key2;
 };
 
 /*
@@ -450,6 +444,19 @@ skip_value(const char *base, const char *p, const char *e, int depth,
 	return (NULL);
 }
 
+/* Which sr_ key (without the prefix) a key is; -1 for others. */
+static int
+sr_key_lookup(const char *k, size_t len)
+{
+	int i;
+
+	for (i = K_SR_FIRST; i < K__COUNT; i++)
+		if (strlen(key_names[i]) == len + 3 &&
+		    memcmp(key_names[i] + 3, k, len) == 0)
+			return (i);
+	return (-1);
+}
+
 /* Which known key a raw key body is; -1 for others. */
 static int
 key_lookup(const char *k, size_t len)
@@ -495,6 +502,9 @@ key_lookup(const char *k, size_t len)
 		k = dec;
 		len = n;
 	}
+	/* sessrec's keys are rare (a few messages a session). */
+	if (len > 3 && k[0] == 's' && k[1] == 'r' && k[2] == '_')
+		return (sr_key_lookup(k + 3, len - 3));
 	switch (len) {
 	case 2:
 		if (memcmp(k, "id", 2) == 0)
@@ -634,6 +644,8 @@ tl_scan(const char *line, size_t len, unsigned stop, struct tl_msg *m,
 					return (-1);
 				v->kind = -1;
 				p = q;
+				if (k >= K_SR_FIRST)
+					goto next; /* ours: ignored */
 				perr_set(pe, (size_t)(vs - line),
 				    "key '%s' has the wrong type",
 				    key_names[k]);
@@ -1112,7 +1124,8 @@ tl_check(struct tl_msg *m, struct tl_perr *pe)
 			return (-1);
 		}
 	}
-	for (i = 0; i < K__COUNT; i++) {
+	/* sessrec's keys are checked where they are used. */
+	for (i = 0; i < K_SR_FIRST; i++) {
 		static const unsigned strs = KB(K_HOST) | KB(K_REC) |
 		    KB(K_USER) | KB(K_TERM) | KB(K_TIMING) | KB(K_IN_TXT) |
 		    KB(K_OUT_TXT);
@@ -1530,6 +1543,46 @@ rec_take(struct sr_reader *r, struct tl_rec *rc, const struct tl_msg *m,
 	return (SR_OK);
 }
 
+/*
+ * The first good message of a recording: sessrec puts its sr_* metadata
+ * after the text, which the index scan stops short of, so this one line
+ * is scanned whole.  A line that does not scan whole is left as the
+ * index pass saw it.
+ */
+static int
+sr_meta_take(struct sr_reader *r, struct tl_rec *rc, const char *line,
+    size_t len)
+{
+	struct tl_msg m;
+	struct tl_perr pe;
+	int k, ret;
+
+	/*
+	 * tlog-rec ends every message with out_bin's array, and sessrec
+	 * writes its keys after it: a line ending in "]}" has none of them,
+	 * which spares tlog-rec's files the scan.
+	 */
+	while (len > 0 && is_ws((unsigned char)line[len - 1]))
+		len--;
+	if ((len >= 2 && line[len - 1] == '}' && line[len - 2] == ']') ||
+	    tl_scan(line, len, 0, &m, &pe) != 0 ||
+	    (m.have & TL_SR_META_KEYS) == 0)
+		return (SR_OK);
+	if ((ret = index_account(r, sizeof(*rc->sr))) != SR_OK)
+		return (ret);
+	if ((rc->sr = calloc(1, sizeof(*rc->sr))) == NULL)
+		return (sr_reader_errorf(r, SR_FATAL, SR_E_NOMEM, NULL,
+		    "out of memory"));
+	for (k = K_SR_FIRST; k < K_SR_FIRST + K_SR_NMETA; k++) {
+		if (m.v[k].kind != TV_STR)
+			continue;
+		if ((ret = meta_dup(r, &m, k, &rc->sr->f[k - K_SR_FIRST])) !=
+		    SR_OK)
+			return (ret);
+	}
+	return (SR_OK);
+}
+
 static int
 rec_keep_err(struct sr_reader *r, struct tl_rec *rc, enum sr_errcat cat,
     int64_t line, int64_t id, int64_t off, const char *msg)
@@ -1699,8 +1752,14 @@ tl_index(struct sr_reader *r)
 			if (tl_check(&m, &pe) == 0 &&
 			    timing_text(st, &m, &t, &tl, &pe) == 0 &&
 			    tim_check(t, tl, &sum, &pe) == 0) {
+				if (!(rc->have & RH_META) &&
+				    (ret = sr_meta_take(r, rc, line, len)) !=
+					SR_OK)
+					return (ret);
 				if ((ret = rec_take(r, rc, &m, &sum)) != SR_OK)
 					return (ret);
+				if (rc->sr != NULL)
+					rc->sr->last_off = off;
 			} else {
 				if (m.have & KB(K_ID))
 					(void)parse_int(&m.v[K_ID], INT64_MAX,
@@ -1739,12 +1798,11 @@ tl_index(struct sr_reader *r)
 	return (SR_OK);
 }
 
-static int
-tlog_open(struct sr_reader *r)
+static void
+tl_init(struct sr_reader *r)
 {
 	struct tl_state *st = r->state;
 	uint64_t ev;
-	int ret;
 
 	st->linemax = sr_ctx_limit(r->ctx, SR_LIMIT_LINE);
 	if (st->linemax > SIZE_MAX / 2)
@@ -1761,8 +1819,27 @@ tlog_open(struct sr_reader *r)
 	sr_buf_init(&st->tbuf, (size_t)st->linemax + 8);
 	sr_buf_init(&st->key1, (size_t)st->linemax + 8);
 	sr_buf_init(&st->key2, (size_t)st->linemax + 8);
+}
+
+static int
+tlog_open(struct sr_reader *r)
+{
+	struct tl_state *st = r->state;
+	int ret;
+
+	tl_init(r);
 	if ((ret = sr_reader_stream_open(r, "", 0, &st->s)) != SR_OK)
 		return (ret < SR_FAILED ? ret : SR_FAILED);
+	return (tl_index(r));
+}
+
+int
+sr_tlog_open_stream(struct sr_reader *r, struct sr_stream *s)
+{
+	struct tl_state *st = r->state;
+
+	tl_init(r);
+	st->s = s;
 	return (tl_index(r));
 }
 
@@ -1770,7 +1847,7 @@ static void
 tlog_close(struct sr_reader *r)
 {
 	struct tl_state *st = r->state;
-	size_t i;
+	size_t i, j;
 
 	if (st == NULL)
 		return;
@@ -1784,6 +1861,11 @@ tlog_close(struct sr_reader *r)
 		free(rc->ver);
 		free(rc->more);
 		free(rc->err);
+		if (rc->sr != NULL) {
+			for (j = 0; j < K_SR_NMETA; j++)
+				free(rc->sr->f[j]);
+			free(rc->sr);
+		}
 	}
 	free(st->recs);
 	free(st->hash);
@@ -1812,6 +1894,178 @@ set_field(struct sr_reader *r, enum sr_field f, const char *v)
 		return (sr_reader_errorf(r, SR_FATAL, SR_E_NOMEM, NULL,
 		    "out of memory"));
 	return (SR_OK); /* over the meta limit: left unknown */
+}
+
+void
+sr_tlog_signame(int signo, char *buf, size_t len)
+{
+	static const struct {
+		int no;
+		const char *name;
+	} sigs[] = {
+		{ SIGHUP, "HUP" },
+		{ SIGINT, "INT" },
+		{ SIGQUIT, "QUIT" },
+		{ SIGILL, "ILL" },
+		{ SIGTRAP, "TRAP" },
+		{ SIGABRT, "ABRT" },
+		{ SIGBUS, "BUS" },
+		{ SIGFPE, "FPE" },
+		{ SIGKILL, "KILL" },
+		{ SIGUSR1, "USR1" },
+		{ SIGSEGV, "SEGV" },
+		{ SIGUSR2, "USR2" },
+		{ SIGPIPE, "PIPE" },
+		{ SIGALRM, "ALRM" },
+		{ SIGTERM, "TERM" },
+		{ SIGCHLD, "CHLD" },
+		{ SIGCONT, "CONT" },
+		{ SIGSTOP, "STOP" },
+		{ SIGTSTP, "TSTP" },
+		{ SIGTTIN, "TTIN" },
+		{ SIGTTOU, "TTOU" },
+		{ SIGURG, "URG" },
+		{ SIGXCPU, "XCPU" },
+		{ SIGXFSZ, "XFSZ" },
+		{ SIGVTALRM, "VTALRM" },
+		{ SIGPROF, "PROF" },
+		{ SIGWINCH, "WINCH" },
+		{ SIGSYS, "SYS" },
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(sigs); i++) {
+		if (sigs[i].no == signo) {
+			(void)snprintf(buf, len, "%s", sigs[i].name);
+			return;
+		}
+	}
+	(void)snprintf(buf, len, "%d", signo);
+}
+
+static int
+is_word(const char *s, size_t len, const char *w)
+{
+	return (strlen(w) == len && memcmp(s, w, len) == 0);
+}
+
+int
+sr_tlog_session_end(struct sr_reader *r, const char *reason, size_t rlen,
+    int64_t status, int have_status)
+{
+	struct sr_session *s = &r->session;
+
+	if (is_word(reason, rlen, "exit") && have_status && status >= INT_MIN &&
+	    status <= INT_MAX) {
+		s->exit_status = (int)status;
+		s->have |= SR_HAVE_EXIT;
+	} else if (is_word(reason, rlen, "signal") && have_status &&
+	    status > 0 && status <= INT_MAX) {
+		sr_tlog_signame((int)status, s->exit_signal,
+		    sizeof(s->exit_signal));
+		s->have |= SR_HAVE_SIGNAL;
+	}
+	if (sr_session_add_extra(s, "end_reason", reason, rlen) == SR_FATAL)
+		return (sr_reader_errorf(r, SR_FATAL, SR_E_NOMEM, NULL,
+		    "out of memory"));
+	return (SR_OK);
+}
+
+/* "exit 0", "signal TERM", or the reason alone, into b. */
+static int
+end_text(struct sr_buf *b, const char *reason, size_t rlen, int64_t status,
+    int have_status)
+{
+	char name[32];
+
+	sr_buf_reset(b);
+	if (is_word(reason, rlen, "exit") && have_status)
+		return (sr_buf_printf(b, "exit %lld", (long long)status));
+	if (is_word(reason, rlen, "signal") && have_status && status > 0 &&
+	    status <= INT_MAX) {
+		sr_tlog_signame((int)status, name, sizeof(name));
+		return (sr_buf_printf(b, "signal %s", name));
+	}
+	if (rlen > b->max)
+		rlen = b->max;
+	return (sr_buf_append(b, reason, rlen));
+}
+
+/* sr_end and sr_status of a message; -1 when it has no sr_end. */
+static int
+end_parse(struct tl_state *st, const struct tl_val *end,
+    const struct tl_val *status, int64_t *stv, int *have_status)
+{
+	size_t bad;
+
+	*have_status = 0;
+	*stv = 0;
+	if (end->kind != TV_STR)
+		return (-1);
+	if (dec_string(end->p, end->len, &st->key1, &bad) != 0)
+		return (-1);
+	if (status->kind == TV_NUM &&
+	    sr_parse_i64(status->p, status->len, stv) == 0)
+		*have_status = 1;
+	return (0);
+}
+
+/*
+ * A recording sessrec wrote: its sr_* metadata, and the end that its
+ * last good message tells (read again here, once per session).
+ */
+static int
+sr_apply(struct sr_reader *r, struct tl_rec *rc)
+{
+	static const enum sr_field fields[K_SR_NMETA] = {
+		[K_SR_SESSION_ID - K_SR_FIRST] = SR_F_SESSION_ID,
+		[K_SR_ACTOR - K_SR_FIRST] = SR_F_ACTOR,
+		[K_SR_SRC_IP - K_SR_FIRST] = SR_F_SRC_IP,
+		[K_SR_TARGET - K_SR_FIRST] = SR_F_TARGET,
+		[K_SR_TICKET - K_SR_FIRST] = SR_F_TICKET,
+		[K_SR_TTY - K_SR_FIRST] = SR_F_TTY,
+		[K_SR_CWD - K_SR_FIRST] = SR_F_CWD,
+		[K_SR_COMMAND - K_SR_FIRST] = SR_F_COMMAND,
+		[K_SR_HOST - K_SR_FIRST] = SR_F_HOST,
+	};
+	struct tl_state *st = r->state;
+	struct tl_msg m;
+	struct tl_perr pe;
+	const char *line;
+	size_t i, len;
+	int64_t status;
+	int complete, have_status, ret;
+
+	for (i = 0; i < K_SR_NMETA; i++) {
+		if (rc->sr->f[i] == NULL)
+			continue;
+		/* tlog's host wins; sr_host only fills in an empty one. */
+		if (fields[i] == SR_F_HOST &&
+		    r->session.field[SR_F_HOST] != NULL)
+			continue;
+		if ((ret = set_field(r, fields[i], rc->sr->f[i])) != SR_OK)
+			return (ret);
+	}
+	/* The line was read before: problems with it are reported there. */
+	if (sr_stream_seek(st->s, rc->sr->last_off) != SR_OK ||
+	    sr_stream_getline(st->s, &line, &len, &complete,
+		(size_t)st->linemax) != SR_OK ||
+	    tl_scan(line, len, 0, &m, &pe) != 0 ||
+	    end_parse(st, &m.v[K_SR_END], &m.v[K_SR_STATUS], &status,
+		&have_status) != 0)
+		return (SR_OK);
+	if (st->embedded) {
+		st->have_end = 1;
+		(void)snprintf(st->end_reason, sizeof(st->end_reason), "%.*s",
+		    (int)strnlen(st->key1.data, st->key1.len), st->key1.data);
+		st->end_status = status;
+		st->end_have_status = have_status;
+	} else if ((ret = sr_tlog_session_end(r, st->key1.data, st->key1.len,
+			status, have_status)) != SR_OK)
+		return (ret);
+	if (!rc->truncated)
+		r->session.state = SR_STATE_COMPLETE;
+	return (SR_OK);
 }
 
 static int
@@ -1857,7 +2111,8 @@ tlog_next_session(struct sr_reader *r)
 	    (ret = set_field(r, SR_F_HOST, rc->host)) != SR_OK ||
 	    (ret = set_field(r, SR_F_TERM, rc->term)) != SR_OK)
 		return (ret);
-	if (rc->have & RH_SESSION && rc->session != TL_SESSION_UNSET) {
+	if (!st->embedded && rc->have & RH_SESSION &&
+	    rc->session != TL_SESSION_UNSET) {
 		int n = snprintf(buf, sizeof(buf), "%llu",
 		    (unsigned long long)rc->session);
 
@@ -1866,7 +2121,7 @@ tlog_next_session(struct sr_reader *r)
 			return (sr_reader_errorf(r, SR_FATAL, SR_E_NOMEM, NULL,
 			    "out of memory"));
 	}
-	if (rc->ver != NULL &&
+	if (!st->embedded && rc->ver != NULL &&
 	    sr_session_add_extra(s, "tlog.ver", rc->ver, strlen(rc->ver)) ==
 		SR_FATAL)
 		return (sr_reader_errorf(r, SR_FATAL, SR_E_NOMEM, NULL,
@@ -1884,6 +2139,8 @@ tlog_next_session(struct sr_reader *r)
 	}
 	/* tlog has no end marker: only a cut last line tells. */
 	s->state = rc->truncated ? SR_STATE_INCOMPLETE : SR_STATE_UNKNOWN;
+	if (rc->sr != NULL && (ret = sr_apply(r, rc)) != SR_OK)
+		return (ret);
 
 	st->rec = rc;
 	st->run_i = 0;
@@ -2143,6 +2400,18 @@ load_message(struct sr_reader *r)
 		c->oneed = sum.ochars;
 		c->ineed = sum.ichars;
 		c->t_ms = base;
+		if (m.have & TL_SR_EV_KEYS) {
+			if (m.v[K_SR_MARK].kind == TV_STR) {
+				c->special |= TL_SP_MARK;
+				c->mark = m.v[K_SR_MARK];
+				c->detail = m.v[K_SR_DETAIL];
+			}
+			if (m.v[K_SR_END].kind == TV_STR) {
+				c->special |= TL_SP_END;
+				c->end = m.v[K_SR_END];
+				c->status = m.v[K_SR_STATUS];
+			}
+		}
 		return (SR_OK);
 	}
 }
@@ -2276,6 +2545,80 @@ ev_done(struct tl_state *st)
 	return (warned ? SR_WARN : SR_OK);
 }
 
+/* Appends a JSON string body, decoded, to b; raw when it does not decode. */
+static void
+append_str(struct tl_state *st, struct sr_buf *b, const struct tl_val *v)
+{
+	const char *p = v->p;
+	size_t n = v->len, bad;
+
+	if (dec_string(v->p, v->len, &st->key2, &bad) == 0) {
+		p = st->key2.data;
+		n = st->key2.len;
+	}
+	/* Bounded by the event limit like any event. */
+	if (b->len >= st->evmax)
+		return;
+	if (n > st->evmax - b->len)
+		n = st->evmax - b->len;
+	(void)sr_buf_append(b, p, n);
+}
+
+/*
+ * The events of sessrec's sr_mark and sr_end (sessrec-formats(5)), at
+ * the time the message's timing reached: a masked input, a suspend or a
+ * resume, a gap, another marker ("LABEL DETAIL"), the end.
+ */
+static int
+emit_special(struct sr_reader *r)
+{
+	struct tl_state *st = r->state;
+	struct tl_cur *c = &st->m;
+	struct sr_event *ev = &r->ev;
+	struct sr_buf *b = &st->ev;
+	int64_t status;
+	int have_status;
+
+	sr_buf_reset(b);
+	ev->stream = SR_STREAM_NONE;
+	if (c->special & TL_SP_MARK) {
+		c->special &= ~(unsigned)TL_SP_MARK;
+		append_str(st, b, &c->mark);
+		if (is_word(b->data, b->len, "input-masked")) {
+			ev_begin(st, ev, SR_EV_INPUT);
+			ev->stream = SR_STREAM_TTYIN;
+			ev->flags |= SR_EVF_MASKED;
+			sr_buf_reset(b);
+		} else if (is_word(b->data, b->len, "suspend")) {
+			ev_begin(st, ev, SR_EV_SUSPEND);
+			sr_buf_reset(b);
+			(void)sr_buf_append(b, "TSTP", 4);
+		} else if (is_word(b->data, b->len, "resume")) {
+			ev_begin(st, ev, SR_EV_RESUME);
+			sr_buf_reset(b);
+			(void)sr_buf_append(b, "CONT", 4);
+		} else {
+			ev_begin(st, ev, SR_EV_MARKER);
+			if (is_word(b->data, b->len, "gap"))
+				ev->flags |= SR_EVF_GAP;
+			if (c->detail.kind == TV_STR && b->len < st->evmax) {
+				(void)sr_buf_putc(b, ' ');
+				append_str(st, b, &c->detail);
+			}
+		}
+	} else {
+		c->special = 0;
+		ev_begin(st, ev, SR_EV_END);
+		if (end_parse(st, &c->end, &c->status, &status, &have_status) ==
+		    0)
+			(void)end_text(b, st->key1.data, st->key1.len, status,
+			    have_status);
+	}
+	ev->data = (const unsigned char *)b->data;
+	ev->len = b->len;
+	return (ev_done(st));
+}
+
 /*
  * Produces the next event: adjacent text and binary records of one
  * direction with no delay between them become one event; a delay, a
@@ -2327,6 +2670,16 @@ tlog_next_event(struct sr_reader *r)
 		save = c->tp;
 		if (tim_next(c->tp, &c->tp, c->te, &tok, &pe) <= 0) {
 			/* Checked on load, so this is the end. */
+			if (c->special != 0) {
+				/* After the data the message held. */
+				if (have) {
+					if (st->ev.len > 0)
+						break;
+					ev_discard(st, ev, &binary);
+					have = 0;
+				}
+				return (emit_special(r));
+			}
 			c->active = 0;
 			continue;
 		}
@@ -2438,6 +2791,31 @@ tlog_probe(struct sr_probe *p)
 	    (m.have & (KB(K_REC) | KB(K_POS))))
 		return (80);
 	return (0);
+}
+
+/* For the native reader, whose data frames hold tlog messages. */
+void
+sr_tlog_close(struct sr_reader *r)
+{
+	tlog_close(r);
+}
+
+int
+sr_tlog_next_session(struct sr_reader *r)
+{
+	return (tlog_next_session(r));
+}
+
+int
+sr_tlog_next_event(struct sr_reader *r)
+{
+	return (tlog_next_event(r));
+}
+
+int
+sr_tlog_skip_session(struct sr_reader *r)
+{
+	return (tlog_skip_session(r));
 }
 
 static const char *const tlog_suffixes[] = { ".json", ".tlog", ".log", NULL };

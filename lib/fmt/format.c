@@ -46,6 +46,12 @@
 #include "sr-private.h"
 
 static const struct sr_format *const formats[] = {
+	/*
+	 * sessrec's own: a skippable zstd frame with "SREC" in the first
+	 * 14 bytes.  The input layer does not decode a member that starts
+	 * with a skippable frame, so the probe sees the raw bytes.
+	 */
+	&sr_fmt_native,
 	/* A JSON object on the first line with ver, rec and timing. */
 	&sr_fmt_tlog,
 	/* A JSON object on the first line with version 2 or 3. */

@@ -132,8 +132,7 @@ int sr_input_add(struct sr_input *, const char *name, struct sr_imember **mp,
 /* Sorts the members by name; of equal names the last added stays. */
 void sr_input_sort(struct sr_input *);
 struct sr_imember *sr_input_lookup(const struct sr_input *, const char *);
-/* Creates an unlinked temporary file in $TMPDIR or /tmp; fd or -1. */
-int sr_tmpfile(void);
+/* sr_tmpfile() is declared in sr-private.h (the native reader spools too). */
 /* Appends to a spool file, creating it; 0, or -1 with errno. */
 int sr_spool_write(struct sr_spool *, const void *, size_t, int64_t *offp);
 void sr_spool_close(struct sr_spool *);

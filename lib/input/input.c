@@ -708,6 +708,38 @@ fail:
 	return (status);
 }
 
+int
+sr_stream_open_bytes(struct sr_input *in, const char *name, const void *mem,
+    int fd, int64_t len, struct sr_stream **sp, struct sr_error *err)
+{
+	struct sr_stream *s;
+	int status;
+
+	*sp = NULL;
+	if (in == NULL || name == NULL || len < 0 || (mem == NULL && fd < 0))
+		return (sr_error_set(err, SR_FATAL, SR_E_MISUSE, NULL, NULL,
+		    "no input, name or bytes"));
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->name = sr_strdup(name)) == NULL) {
+		free(s);
+		return (sr_error_set(err, SR_FATAL, SR_E_NOMEM, in->path, NULL,
+		    "out of memory"));
+	}
+	s->in = in;
+	s->ctx = in->ctx;
+	sr_error_clear(&s->err);
+	s->src.mem = mem;
+	s->src.fd = mem != NULL ? -1 : fd;
+	s->src.len = len;
+	/* Never decoded: these are bytes a reader decoded already. */
+	if ((status = first_read(s, SR_OPEN_RAW, err)) != SR_OK) {
+		sr_stream_close(s);
+		return (status);
+	}
+	*sp = s;
+	return (SR_OK);
+}
+
 void
 sr_stream_close(struct sr_stream *s)
 {
