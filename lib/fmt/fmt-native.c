@@ -866,10 +866,14 @@ set_str(struct sr_reader *r, enum sr_field f, const char *key)
 	return (SR_OK); /* past the meta limit: left as it was */
 }
 
+/* Extras are named "sessrec.KEY", as sudo's are "sudo.KEY". */
 static int
 extra(struct sr_reader *r, const char *key, const char *v, size_t len)
 {
-	if (sr_session_add_extra(&r->session, key, v, len) == SR_FATAL)
+	char k[64];
+
+	(void)snprintf(k, sizeof(k), "sessrec.%s", key);
+	if (sr_session_add_extra(&r->session, k, v, len) == SR_FATAL)
 		return (nat_nomem(r));
 	return (SR_OK);
 }

@@ -186,7 +186,7 @@ tr_session(struct tr *t, const struct sr_session *s)
 		const char *k = s->extras[i].key, *v = s->extras[i].value;
 
 		/* The writer's rec_id is random. */
-		if (strcmp(k, "rec_id") == 0 && strlen(v) == 32 &&
+		if (strcmp(k, "sessrec.rec_id") == 0 && strlen(v) == 32 &&
 		    strspn(v, "0123456789abcdef") == 32 &&
 		    strcmp(v, "000102030405060708090a0b0c0d0e0f") != 0)
 			v = "RANDOM";
@@ -404,8 +404,8 @@ struct rcase {
 	"src_ip=203.0.113.9 ticket=CHG-1 command=bash -l cwd=/root "           \
 	"tty=/dev/pts/3 term=xterm argv=bash|-l start=1795577830000000000"
 #define X_META                                                                 \
-	" rec_id=RANDOM host_seq=42 signed=no input=yes user=root uid=0 "      \
-	"claimed=actor,ticket actor_source=option src_port=52000"
+	" sessrec.rec_id=RANDOM sessrec.host_seq=42 sessrec.signed=no sessrec.input=yes sessrec.user=root sessrec.uid=0 "      \
+	"sessrec.claimed=actor,ticket sessrec.actor_source=option sessrec.src_port=52000"
 
 static const struct rcase rcases[] = {
 	{ "text, input, resize, exit",
@@ -413,7 +413,7 @@ static const struct rcase rcases[] = {
 		OUT(250, "x"), { 0 } },
 	    1, 300, SR_END_EXIT, 0, 0,
 	    S_META " dur=300000000 geom=80x24 exit=0 state=complete" X_META
-		   " end_reason=exit bytes_lost=0\n"
+		   " sessrec.end_reason=exit sessrec.bytes_lost=0\n"
 		   "o 0 \"hello\\x0d\\x0a\"\n"
 		   "i 100 \"ls\\x0d\"\n"
 		   "r 200 100x30\n"
@@ -425,7 +425,7 @@ static const struct rcase rcases[] = {
 		RESUME(70), OUT(70, "ok"), { 0 } },
 	    1, 90, SR_END_SIGNAL, 15, 0,
 	    S_META " dur=90000000 geom=80x24 signal=TERM state=complete" X_META
-		   " end_reason=signal bytes_lost=0\n"
+		   " sessrec.end_reason=signal sessrec.bytes_lost=0\n"
 		   "o 0 \"Password: \"\n"
 		   "i 40+M \"\"\n"
 		   "m 50 \"note deploy step 3\"\n"
@@ -439,7 +439,7 @@ static const struct rcase rcases[] = {
 		{ 0 } },
 	    1, 40, SR_END_HANGUP, 0, 0,
 	    S_META " dur=40000000 geom=80x24 state=complete" X_META
-		   " end_reason=hangup bytes_lost=100\n"
+		   " sessrec.end_reason=hangup sessrec.bytes_lost=100\n"
 		   "o 0+B \"a\\xff b\"\n"
 		   "m 30+G \"gap bytes=100 from_ms=10 to_ms=20\"\n"
 		   "o 30 \"after\"\n"
@@ -452,7 +452,7 @@ static const struct rcase rcases[] = {
 		IN(35, "q"), OUT(40, "five"), { 0 } },
 	    1, 50, SR_END_EXIT, 3, 16,
 	    S_META " dur=50000000 geom=80x24 exit=3 state=complete" X_META
-		   " end_reason=exit bytes_lost=0\n"
+		   " sessrec.end_reason=exit sessrec.bytes_lost=0\n"
 		   "o 0 \"one one one one one one one one one one one one"
 		   "\\x0d\\x0a\"\n"
 		   "o 10 \"two two two two two two two two two two two two"
@@ -604,7 +604,7 @@ test_tlog_keys(void **state)
 		    "host=bastion src_ip=203.0.113.9 ticket=CHG-1 "
 		    "command=bash -l cwd=/root tty=/dev/pts/3 term=xterm "
 		    "start=1795577830000000000 dur=300000000 geom=80x24 "
-		    "exit=0 state=complete tlog.ver=2.3 end_reason=exit\n"
+		    "exit=0 state=complete tlog.ver=2.3 sessrec.end_reason=exit\n"
 		    "o 0 \"hello\\x0d\\x0a\"\n"
 		    "i 100 \"ls\\x0d\"\n"
 		    "r 200 100x30\n"
@@ -616,7 +616,7 @@ test_tlog_keys(void **state)
 		    "command=bash -l cwd=/root tty=/dev/pts/3 term=xterm "
 		    "start=1795577830000000000 dur=90000000 geom=80x24 "
 		    "signal=TERM state=complete tlog.ver=2.3 "
-		    "end_reason=signal\n"
+		    "sessrec.end_reason=signal\n"
 		    "o 0 \"Password: \"\n"
 		    "i 40+M \"\"\n"
 		    "m 50 \"note deploy step 3\"\n"
@@ -740,7 +740,7 @@ test_tlog_hand(void **state)
 		    "S tlog session_id=S1 actor=bob host=h term=xterm "
 		    "start=1795577830000000000 dur=10000000 exit=2 "
 		    "state=complete "
-		    "tlog.session=7 tlog.ver=2.3 end_reason=exit\n"
+		    "tlog.session=7 tlog.ver=2.3 sessrec.end_reason=exit\n"
 		    "e 10 \"exit 2\"\n" },
 		{ "end with a signal number no name knows, no status",
 		    ENV(1, 0) "\"timing\":\"\"," NOTXT
@@ -751,7 +751,7 @@ test_tlog_hand(void **state)
 				     "\"x\"}\n",
 		    "S tlog session_id=r1 actor=a host=h term=xterm "
 		    "start=1795577830000000000 dur=5000000 state=complete "
-		    "tlog.session=7 tlog.ver=2.3 end_reason=admin\n"
+		    "tlog.session=7 tlog.ver=2.3 sessrec.end_reason=admin\n"
 		    "e 0 \"signal 99\"\n"
 		    "e 5 \"admin\"\n" },
 		{ "a duplicate sr_ key skips the message, as for tlog keys",
@@ -1058,13 +1058,13 @@ hb_seal(struct hb *b, uint64_t n, int reason, int status, int64_t end_ns)
 	"\"out_txt\":\"" out "\",\"out_bin\":[]}\n"
 #define S_HAND                                                                 \
 	"S sessrec session_id=HAND actor=u host=h start=5 dur=7000000 "        \
-	"exit=0 state=complete rec_id=000102030405060708090a0b0c0d0e0f "       \
-	"signed=no input=no claimed= end_reason=exit bytes_lost=0\n"
+	"exit=0 state=complete sessrec.rec_id=000102030405060708090a0b0c0d0e0f "       \
+	"sessrec.signed=no sessrec.input=no sessrec.claimed= sessrec.end_reason=exit sessrec.bytes_lost=0\n"
 
 #define S_CUT                                                                  \
 	"S sessrec session_id=HAND actor=u host=h start=5 dur=0 "              \
-	"state=incomplete rec_id=000102030405060708090a0b0c0d0e0f "            \
-	"signed=no input=no claimed=\n"
+	"state=incomplete sessrec.rec_id=000102030405060708090a0b0c0d0e0f "            \
+	"sessrec.signed=no sessrec.input=no sessrec.claimed=\n"
 
 enum {
 	H_GOOD,
@@ -1108,8 +1108,8 @@ static const struct {
 	{ "a chunk after the seal", H_AFTER_SEAL,
 	    "W format @AFTER: frames after the seal, from offset AFTER\n"
 	    "S sessrec session_id=HAND actor=u host=h start=5 dur=7000000 "
-	    "exit=0 state=incomplete rec_id=000102030405060708090a0b0c0d0e0f "
-	    "signed=no input=no claimed= end_reason=exit bytes_lost=0\n"
+	    "exit=0 state=incomplete sessrec.rec_id=000102030405060708090a0b0c0d0e0f "
+	    "sessrec.signed=no sessrec.input=no sessrec.claimed= sessrec.end_reason=exit sessrec.bytes_lost=0\n"
 	    "o 0 \"a\"\n"
 	    "o 1 \"b\"\n"
 	    "o 2 \"c\"\n"
@@ -1134,8 +1134,8 @@ static const struct {
 	    "W format @AFTER: recording incomplete: torn chunk at offset "
 	    "AFTER\n"
 	    "S sessrec session_id=HAND actor=u host=h start=5 dur=7000000 "
-	    "exit=0 state=incomplete rec_id=000102030405060708090a0b0c0d0e0f "
-	    "signed=no input=no claimed= end_reason=exit bytes_lost=0\n"
+	    "exit=0 state=incomplete sessrec.rec_id=000102030405060708090a0b0c0d0e0f "
+	    "sessrec.signed=no sessrec.input=no sessrec.claimed= sessrec.end_reason=exit sessrec.bytes_lost=0\n"
 	    "o 0 \"a\"\n"
 	    "o 1 \"b\"\n"
 	    "o 2 \"c\"\n" },
