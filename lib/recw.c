@@ -25,9 +25,13 @@
  * independent zstd frame and written, together with its chain record, by
  * a single write(2) on the O_APPEND descriptor, so a crash tears at most
  * the last chunk.  Checkpoints, the index and the seal follow the same
- * rule.  A failed write is cut off again with ftruncate(2), so the file
- * always ends on a frame boundary, and space reserved past EOF with
- * fallocate(2) keeps room for the seal when the disk fills up.
+ * rule.  Space is allocated with fallocate(2) before each write, with
+ * room for the seal kept past it, so a full disk fails a chunk before
+ * any byte of it is written and the seal still fits; a write that fails
+ * anyway is cut off again with ftruncate(2), so the file always ends on
+ * a frame boundary.  A chunk that could not be written is counted as
+ * lost, its message ids are used again (tlog-play wants them
+ * continuous), and the next chunk starts with a gap marker.
  *
  * Memory is bounded: the message being built, the chunk plaintext (at
  * most SR_CHUNK_WRITE_MAX), one compression buffer and the index, whose
@@ -59,7 +63,11 @@
 #define CHUNK_BYTES_MAX	      (512 * 1024)
 #define CHECKPOINT_NS_DEFAULT (10 * SR_NSEC_PER_SEC)
 #define CHECKPOINT_BYTES_DEF  (1024 * 1024)
-#define RESERVE_DEFAULT	      (64 * 1024)
+#define RESERVE_DEFAULT	      (128 * 1024)
+/* Kept free for the seal while the last chunk and the index go out. */
+#define SEAL_KEEP (4 * 1024)
+/* Allocated ahead of need, so that most writes make no fallocate call. */
+#define ALLOC_AHEAD (256 * 1024)
 /* A message closes when its texts reach this many bytes. */
 #define MSG_TEXT_MAX (16 * 1024)
 /* Input is fed to the encoder in slices of at most this. */
@@ -116,6 +124,7 @@ struct sr_recw {
 	/* The chunk being built and the chain. */
 	struct wbuf plain;
 	int64_t chunk_first_ns; /* -1 when empty */
+	uint64_t chunk_first_id;
 	int64_t last_ns;
 	uint64_t seq; /* chunks written */
 	unsigned char h0[SR_HASH_LEN];
@@ -143,8 +152,7 @@ struct sr_recw {
 	int64_t gap_from, gap_to;
 	int gap_open;
 	int sealed;
-	int sealing; /* the seal is being written: no more reserving */
-	int failed;  /* a write failed since the last success */
+	int failed; /* a write failed since the last success */
 };
 
 static int
@@ -322,24 +330,6 @@ fail_nomem(struct sr_recw *w)
 	    "out of memory"));
 }
 
-/* Keeps room for the seal beyond EOF (SECURITY.md F1). */
-static int
-reserve(struct sr_recw *w)
-{
-	if (!w->reserve_ok || w->reserved >= w->size + w->o.reserve / 2)
-		return (0);
-	if (fallocate(w->fd, FALLOC_FL_KEEP_SIZE, (off_t)w->size,
-		(off_t)w->o.reserve) != 0) {
-		if (errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL) {
-			w->reserve_ok = 0; /* rely on min_free instead */
-			return (0);
-		}
-		return (-1);
-	}
-	w->reserved = w->size + w->o.reserve;
-	return (0);
-}
-
 static ssize_t
 write_all(int fd, const void *p, size_t n)
 {
@@ -363,41 +353,64 @@ write_all(int fd, const void *p, size_t n)
 }
 
 /*
- * Appends n bytes as one unit.  On failure the file is cut back to its
- * last good size, the reservation is renewed from the space that freed,
- * and, when retry is set, the write is tried once more from there.
+ * Allocates the file up to n more bytes plus keep bytes past them
+ * (SECURITY.md F1): fallocate(2) with KEEP_SIZE, a little ahead so that
+ * most writes need no call.  -1 with errno when the disk is full.
  */
 static int
-emit(struct sr_recw *w, const void *p, size_t n, int retry)
+allocate(struct sr_recw *w, size_t n, size_t keep)
+{
+	uint64_t need = w->size + n + keep;
+	off_t off = (off_t)w->size;
+
+	if (!w->reserve_ok || need <= w->reserved)
+		return (0);
+	if (fallocate(w->fd, FALLOC_FL_KEEP_SIZE, off,
+		(off_t)(n + keep + ALLOC_AHEAD)) == 0) {
+		w->reserved = need + ALLOC_AHEAD;
+		return (0);
+	}
+	if (errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL) {
+		w->reserve_ok = 0; /* rely on min_free instead */
+		return (0);
+	}
+	if (errno != ENOSPC && errno != EDQUOT)
+		return (-1);
+	if (fallocate(w->fd, FALLOC_FL_KEEP_SIZE, off, (off_t)(n + keep)) != 0)
+		return (-1);
+	w->reserved = need;
+	return (0);
+}
+
+/*
+ * Appends n bytes as one unit, keeping keep bytes allocated past them.
+ * The space is allocated first, so a full disk fails before anything is
+ * written and data never eats the room kept for the seal.  A write that
+ * fails all the same (EIO, or a file system without fallocate) is cut
+ * off again, so the file always ends on a frame boundary.
+ */
+static int
+emit(struct sr_recw *w, const void *p, size_t n, size_t keep)
 {
 	int e;
 
-	for (;;) {
-		if (write_all(w->fd, p, n) >= 0) {
-			w->size += n;
-			if (w->reserved < w->size)
-				w->reserved = w->size;
-			if (!w->sealing && reserve(w) != 0) {
-				/* Stored, but the disk is full: warn early. */
-				return (
-				    fail_io(w, errno, "cannot reserve space"));
-			}
-			return (SR_OK);
-		}
-		e = errno;
-		if (ftruncate(w->fd, (off_t)w->size) == 0) {
+	if (allocate(w, n, keep) != 0)
+		return (fail_io(w, errno, "cannot write the recording"));
+	if (write_all(w->fd, p, n) >= 0) {
+		w->size += n;
+		if (w->reserved < w->size)
 			w->reserved = w->size;
-			(void)reserve(w);
-		}
-		if (!retry || (e != ENOSPC && e != EDQUOT))
-			return (fail_io(w, e, "cannot write the recording"));
-		retry = 0;
+		return (SR_OK);
 	}
+	e = errno;
+	if (ftruncate(w->fd, (off_t)w->size) == 0)
+		w->reserved = w->size; /* truncation freed the blocks */
+	return (fail_io(w, e, "cannot write the recording"));
 }
 
 /* Writes a skippable frame of kind with body b[0..n). */
 static int
-emit_skip(struct sr_recw *w, int kind, const void *b, size_t n, int retry)
+emit_skip(struct sr_recw *w, int kind, const void *b, size_t n, size_t keep)
 {
 	struct wbuf f = { 0 };
 	unsigned char hdr[14];
@@ -408,7 +421,7 @@ emit_skip(struct sr_recw *w, int kind, const void *b, size_t n, int retry)
 		wb_free(&f);
 		return (fail_nomem(w));
 	}
-	r = emit(w, f.p, f.len, retry);
+	r = emit(w, f.p, f.len, keep);
 	wb_free(&f);
 	return (r);
 }
@@ -447,8 +460,8 @@ checkpoint(struct sr_recw *w, int64_t now_ns)
 	if ((r = sign(w, SR_DOMAIN_CHECKPOINT, body, sizeof(body), NULL)) !=
 	    SR_OK)
 		return (r);
-	if ((r = emit_skip(w, SR_NK_CHECKPOINT, body, sizeof(body), 1)) !=
-	    SR_OK)
+	if ((r = emit_skip(w, SR_NK_CHECKPOINT, body, sizeof(body),
+		 w->o.reserve)) != SR_OK)
 		return (r);
 	sr_sha256(w->ck_prev, body, sizeof(body));
 	w->ck_no++;
@@ -718,9 +731,12 @@ gap_marker(struct sr_recw *w, int64_t t_ns)
 	return (marker_msg(w, t_ns, "gap", d, (size_t)n));
 }
 
-/* Compresses the chunk and writes it with its chain record. */
+/*
+ * Compresses the chunk and writes it with its chain record, keeping keep
+ * bytes free past it.
+ */
 static int
-chunk_write(struct sr_recw *w, int retry)
+chunk_write(struct sr_recw *w, size_t keep)
 {
 	struct sr_chain_rec c;
 	unsigned char hdr[14], h[SR_HASH_LEN];
@@ -756,7 +772,7 @@ chunk_write(struct sr_recw *w, int retry)
 	wb_add(&w->frame, hdr, sr_native_frame(hdr, SR_NK_CHAIN, SR_CHAIN_LEN));
 	w->frame.len +=
 	    sr_chain_encode(&c, (unsigned char *)w->frame.p + w->frame.len);
-	r = emit(w, w->frame.p, w->frame.len, retry);
+	r = emit(w, w->frame.p, w->frame.len, keep);
 	if (r != SR_OK && w->size == off) {
 		/* Not stored: count it as lost (fail-open goes on). */
 		/* Terminal bytes lost, not the JSON that held them. */
@@ -767,6 +783,8 @@ chunk_write(struct sr_recw *w, int retry)
 		w->out.chunk = w->in.chunk = 0;
 		w->plain.len = 0;
 		w->chunk_first_ns = -1;
+		/* Its messages never reached the file: reuse their ids. */
+		w->next_id = w->chunk_first_id;
 		w->failed = 1;
 		return (r);
 	}
@@ -801,6 +819,7 @@ chunk_begin(struct sr_recw *w, int64_t t_ns)
 {
 	if (w->chunk_first_ns < 0) {
 		w->chunk_first_ns = t_ns;
+		w->chunk_first_id = w->next_id;
 		if (w->gap_open && w->failed) {
 			/* The first message of a new chunk tells the loss. */
 			w->failed = 0;
@@ -850,7 +869,7 @@ after_event(struct sr_recw *w, int64_t t_ns)
 	    msg_close(w, NULL, 0) != 0)
 		return (fail_nomem(w));
 	if (chunk_due(w, t_ns)) {
-		if ((r = chunk_write(w, 0)) != SR_OK)
+		if ((r = chunk_write(w, w->o.reserve)) != SR_OK)
 			return (r);
 		return (maybe_checkpoint(w, t_ns));
 	}
@@ -994,7 +1013,7 @@ sr_recw_tick(struct sr_recw *w, int64_t now_ns)
 	if (w->sealed)
 		return (SR_OK);
 	if (chunk_due(w, now_ns) || (w->failed && w->plain.len > 0)) {
-		if ((r = chunk_write(w, 0)) != SR_OK)
+		if ((r = chunk_write(w, w->o.reserve)) != SR_OK)
 			return (r);
 	}
 	return (maybe_checkpoint(w, now_ns));
@@ -1007,7 +1026,7 @@ sr_recw_flush(struct sr_recw *w, int64_t now_ns)
 
 	if (w->sealed)
 		return (SR_OK);
-	if ((r = chunk_write(w, 0)) != SR_OK)
+	if ((r = chunk_write(w, w->o.reserve)) != SR_OK)
 		return (r);
 	return (maybe_checkpoint(w, now_ns));
 }
@@ -1035,7 +1054,7 @@ write_index(struct sr_recw *w)
 	for (i = 0; i < w->nindex; i++)
 		sr_index_ent_encode(&w->index[i],
 		    b + 4 + i * SR_INDEX_ENTRY_LEN);
-	r = emit_skip(w, SR_NK_INDEX, b, n, 0);
+	r = emit_skip(w, SR_NK_INDEX, b, n, SEAL_KEEP);
 	free(b);
 	return (r);
 }
@@ -1068,11 +1087,14 @@ sr_recw_seal(struct sr_recw *w, int64_t now_ns, int reason, int status)
 		return (fail_nomem(w));
 	}
 	wb_free(&x);
-	/* The last chunk may meet a full disk: retry from the reserve. */
-	if ((r = chunk_write(w, 1)) != SR_OK)
+	/*
+	 * The last chunk may use the room kept for the end, all but what
+	 * the seal needs; the index is advisory and left out when it does
+	 * not fit.
+	 */
+	if ((r = chunk_write(w, SEAL_KEEP)) != SR_OK)
 		first = r;
-	if ((r = write_index(w)) != SR_OK && first == SR_OK)
-		first = r;
+	(void)write_index(w);
 	memset(&s, 0, sizeof(s));
 	memcpy(s.rec_id, w->rec_id, SR_RECID_LEN);
 	s.host_seq = w->host_seq;
@@ -1093,11 +1115,8 @@ sr_recw_seal(struct sr_recw *w, int64_t now_ns, int reason, int status)
 	if ((r = sign(w, SR_DOMAIN_SEAL, body, sizeof(body), NULL)) != SR_OK)
 		return (r);
 	/* Nothing comes after the seal: no more room to keep. */
-	w->sealing = 1;
-	if ((r = emit_skip(w, SR_NK_SEAL, body, sizeof(body), 1)) != SR_OK) {
-		w->sealing = 0;
+	if ((r = emit_skip(w, SR_NK_SEAL, body, sizeof(body), 0)) != SR_OK)
 		return (r);
-	}
 	w->sealed = 1;
 	if (!w->o.no_sync)
 		(void)fdatasync(w->fd);
@@ -1326,9 +1345,9 @@ sr_recw_open(struct sr_ctx *ctx, int fd, const struct sr_rec_meta *m,
 	ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_windowLog, SR_NATIVE_WINDOWLOG);
 	sr_chain_h0(w->h0, hdr.p, hdr.len);
 	memcpy(w->h, w->h0, SR_HASH_LEN);
-	(void)reserve(w);
 	/* The header and checkpoint 0, synced, before the session starts. */
-	if ((r = emit_skip(w, SR_NK_HEADER, hdr.p, hdr.len, 0)) != SR_OK ||
+	if ((r = emit_skip(w, SR_NK_HEADER, hdr.p, hdr.len, w->o.reserve)) !=
+		SR_OK ||
 	    (r = checkpoint(w, 0)) != SR_OK) {
 		*err = w->err;
 		wb_free(&hdr);
