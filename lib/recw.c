@@ -150,7 +150,8 @@ struct sr_recw {
 	uint64_t lost;
 	uint64_t gap_bytes;
 	int64_t gap_from, gap_to;
-	int gap_open;
+	int gap_open;	   /* lost data not yet told by a marker */
+	int chunk_has_gap; /* the open chunk starts with the marker */
 	int sealed;
 	int failed; /* a write failed since the last success */
 };
@@ -785,6 +786,7 @@ chunk_write(struct sr_recw *w, size_t keep)
 		w->chunk_first_ns = -1;
 		/* Its messages never reached the file: reuse their ids. */
 		w->next_id = w->chunk_first_id;
+		w->chunk_has_gap = 0;
 		w->failed = 1;
 		return (r);
 	}
@@ -796,8 +798,9 @@ chunk_write(struct sr_recw *w, size_t keep)
 	w->out.chunk = w->in.chunk = 0;
 	w->plain.len = 0;
 	w->chunk_first_ns = -1;
-	if (w->gap_open && r == SR_OK && w->failed == 0)
-		w->gap_open = 0;
+	if (w->chunk_has_gap)
+		w->gap_open = 0; /* told: a later loss is a new gap */
+	w->chunk_has_gap = 0;
 	w->failed = r != SR_OK;
 	return (r);
 }
@@ -820,12 +823,11 @@ chunk_begin(struct sr_recw *w, int64_t t_ns)
 	if (w->chunk_first_ns < 0) {
 		w->chunk_first_ns = t_ns;
 		w->chunk_first_id = w->next_id;
-		if (w->gap_open && w->failed) {
+		if (w->gap_open) {
 			/* The first message of a new chunk tells the loss. */
-			w->failed = 0;
+			w->chunk_has_gap = 1;
 			if (gap_marker(w, t_ns) != 0)
 				return (-1);
-			w->failed = 1; /* cleared when this chunk is stored */
 		}
 	}
 	return (0);
@@ -1034,8 +1036,7 @@ sr_recw_flush(struct sr_recw *w, int64_t now_ns)
 void
 sr_recw_gap(struct sr_recw *w, uint64_t bytes, int64_t t_from, int64_t t_to)
 {
-	gap_note(w, bytes, t_from, t_to);
-	w->failed = 1; /* the next chunk starts with the marker */
+	gap_note(w, bytes, t_from, t_to); /* the next chunk tells it */
 }
 
 static int

@@ -147,6 +147,40 @@ expect_no_grep() {
 	fi
 }
 
+# Small helpers for the tests that drive live processes (tests/integ).
+
+# wait_for SECONDS CMD [ARG ...]: runs CMD every 0.1 s until it succeeds;
+# returns 1 when about SECONDS pass first.  For waiting only: a caller
+# that asserts on it uses a generous SECONDS.
+wait_for() {
+	sr_wf_n=$(($1 * 10))
+	shift
+	while [ "$sr_wf_n" -gt 0 ]; do
+		if "$@"; then
+			return 0
+		fi
+		sleep 0.1
+		sr_wf_n=$((sr_wf_n - 1))
+	done
+	"$@"
+}
+
+# expect_eq GOT WANT WHAT: one counted check of a value.
+expect_eq() {
+	sr_steps=$((sr_steps + 1))
+	if [ "$1" != "$2" ]; then
+		fail "$3: got '$1', want '$2'"
+	fi
+}
+
+# descendants PID: the pids of every process below PID, one a line.
+descendants() {
+	for sr_dp in $(pgrep -P "$1" 2>/dev/null || :); do
+		echo "$sr_dp"
+		descendants "$sr_dp"
+	done
+}
+
 finish() {
 	if [ "$sr_failures" -gt 0 ]; then
 		echo "$sr_failures of $sr_steps checks failed in $sr_script"

@@ -548,6 +548,26 @@ test_gap(void **state)
 	    strstr(wk.plain, "after"));
 	assert_int_equal(wk.seal.bytes_lost, 1234);
 	free(wk.plain);
+
+	/* Two losses with a stored chunk between them: two gaps. */
+	w = start(ctx, path, &o, &fd);
+	sr_recw_gap(w, 100, 1000 * MS, 2000 * MS);
+	ev.t_ns = 3000 * MS;
+	assert_int_equal(sr_recw_event(w, &ev), SR_OK);
+	assert_int_equal(sr_recw_flush(w, 3000 * MS), SR_OK);
+	sr_recw_gap(w, 200, 4000 * MS, 5000 * MS);
+	ev.t_ns = 6000 * MS;
+	assert_int_equal(sr_recw_event(w, &ev), SR_OK);
+	assert_int_equal(sr_recw_seal(w, 6000 * MS, SR_END_EXIT, 0), SR_OK);
+	sr_recw_free(w);
+	close(fd);
+	walk_file(path, &wk);
+	assert_non_null(strstr(wk.plain,
+	    "\"sr_detail\":\"bytes=100 from_ms=1000 to_ms=2000\""));
+	assert_non_null(strstr(wk.plain,
+	    "\"sr_detail\":\"bytes=200 from_ms=4000 to_ms=5000\""));
+	assert_int_equal(wk.seal.bytes_lost, 300);
+	free(wk.plain);
 	unlink(path);
 	sr_ctx_free(ctx);
 }
