@@ -758,7 +758,7 @@ struct sr_rec_opts {
 	size_t chunk_bytes;	  /* or after this much plaintext; 0: 64 KiB */
 	int64_t checkpoint_ns;	  /* checkpoint interval; 0: 10 s */
 	size_t checkpoint_bytes;  /* or after this much; 0: 1 MiB */
-	int level;		  /* zstd level; 0: 3 */
+	int level;		  /* zstd level; 0: 1 */
 	int no_sync;		  /* skip fdatasync (tests, benchmarks) */
 	const struct sr_key *key; /* NULL: unsigned (chain only) */
 	size_t reserve;		  /* bytes kept allocated past EOF; 0: 128 KiB */
