@@ -72,8 +72,8 @@
 #define MSG_TEXT_MAX (16 * 1024)
 /* Input is fed to the encoder in slices of at most this. */
 #define SLICE_MAX (4 * 1024)
-#define INDEX_MAX (256 * 1024)
-#define META_MAX  4096 /* per metadata string, SECURITY.md F4 */
+#define INDEX_MAX (64 * 1024) /* 1.5 MiB; 18 hours of 1 s chunks */
+#define META_MAX  4096	      /* per metadata string, SECURITY.md F4 */
 
 /* A growable byte buffer without a limit of its own: callers bound it. */
 struct wbuf {
