@@ -25,6 +25,9 @@
 #include "config.h"
 #endif
 
+#ifdef __linux__
+#include <sys/auxv.h>
+#endif
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -79,6 +82,7 @@ struct settings {
 	const char *prompt;
 	int prompt_cli; /* the prompt regex came from the command line */
 	int64_t chunk_ns, checkpoint_ns;
+	int64_t stall_ns; /* 0: the relay's default */
 };
 
 static const struct {
@@ -225,6 +229,9 @@ settings_load(struct sr_args *a, const struct sr_config *c, const char *cpath,
 	if ((v = sr_config_get(c, "checkpoint_interval")) != NULL &&
 	    parse_interval(v, &s->checkpoint_ns) != 0)
 		bad_config(cpath, c, "checkpoint_interval", v);
+	if ((v = sr_config_get(c, "stall_timeout")) != NULL &&
+	    parse_interval(v, &s->stall_ns) != 0)
+		bad_config(cpath, c, "stall_timeout", v);
 
 	for (i = 0; i < a->nopts; i++) {
 		v = a->opts[i].arg;
@@ -425,7 +432,8 @@ shown_argv(char *const *argv, struct sr_buf *cmd)
 		if (len > ARG_MAX_SHOWN)
 			len = ARG_MAX_SHOWN;
 		if (total + len > ARGV_BYTES_MAX) {
-			v[i] = strdup("[truncated]");
+			if ((v[i] = strdup("[truncated]")) == NULL)
+				sr_errx(SR_EXIT_INTERNAL, "out of memory");
 			if (cmd->len > 0)
 				(void)sr_buf_putc(cmd, ' ');
 			(void)sr_buf_append(cmd, "[truncated]", 11);
@@ -549,9 +557,8 @@ load_key(const struct settings *s, int quiet)
 	sr_error_clear(&err);
 	if (!s->key_named && access(path, F_OK) != 0) {
 		if (!quiet)
-			fprintf(stderr,
-			    "sessrec: no host key: recording is "
-			    "unsigned (sessrec keygen makes one)\n");
+			sr_warnx("no host key: recording is unsigned "
+				 "(sessrec keygen makes one)");
 		return (NULL);
 	}
 	if (sr_key_load(path, 1, &k, &err) == SR_OK)
@@ -564,12 +571,56 @@ load_key(const struct settings *s, int quiet)
 	if (!quiet) {
 		char msg[SR_ERROR_PATH_MAX + SR_ERROR_MSG_MAX + 64];
 
-		fprintf(stderr,
-		    "sessrec: cannot use host key (%s): recording is "
-		    "unsigned\n",
+		sr_warnx("cannot use host key (%s): recording is unsigned",
 		    sr_error_format(&err, msg, sizeof(msg)));
 	}
 	return (NULL);
+}
+
+/* Whether the kernel runs us set-id or with added capabilities. */
+static int
+secure_mode(void)
+{
+#ifdef __linux__
+	return (getauxval(AT_SECURE) != 0);
+#else
+	return (getuid() != geteuid() || getgid() != getegid());
+#endif
+}
+
+/*
+ * The command's environment (SECURITY.md P2): ours, with TERM as it is
+ * recorded (checked characters, at most TERM_MAX) and, when we run
+ * set-id, no LD_* variable.  termvar holds "TERM=..."; the strings are
+ * borrowed from environ; the caller frees the array.
+ */
+static char **
+child_env(const char *term, char *termvar, size_t len)
+{
+	extern char **environ;
+	char **env;
+	size_t n, i, k = 0;
+	int secure = secure_mode(), term_done = 0;
+
+	for (n = 0; environ[n] != NULL; n++)
+		;
+	if ((env = calloc(n + 1, sizeof(*env))) == NULL)
+		sr_errx(SR_EXIT_INTERNAL, "out of memory");
+	if (term != NULL)
+		(void)snprintf(termvar, len, "TERM=%s", term);
+	for (i = 0; i < n; i++) {
+		if (secure && strncmp(environ[i], "LD_", 3) == 0)
+			continue;
+		if (term != NULL && strncmp(environ[i], "TERM=", 5) == 0) {
+			if (!term_done)
+				env[k++] = termvar;
+			term_done = 1;
+			continue;
+		}
+		env[k++] = environ[i];
+	}
+	env[k] = NULL;
+	return (env);
 }
 
 static int64_t
@@ -597,9 +648,10 @@ cmd_record_exec(struct sr_args *a)
 	struct sr_key *key;
 	struct sr_buf cmd;
 	struct passwd *pw;
-	char **argv, *login_argv[2], login0[PATH_MAX];
+	char **argv, **envp, *login_argv[2], login0[PATH_MAX];
 	char sid[27], host[256], user[64], actor[256], ip[80], port[8];
-	char term[TERM_MAX + 1], tkt[TICKET_MAX + 1], ttyname_buf[PATH_MAX];
+	char term[TERM_MAX + 1], termvar[TERM_MAX + 6], tkt[TICKET_MAX + 1];
+	char ttyname_buf[PATH_MAX];
 	char cwd[PATH_MAX], path[PATH_MAX];
 	const char *file, *shell;
 	long long luid;
@@ -607,6 +659,14 @@ cmd_record_exec(struct sr_args *a)
 
 	sr_pty_fix_stdio();
 	openlog("sessrec", LOG_PID, LOG_AUTHPRIV);
+	/*
+	 * Installed set-id, this recorder would run the command with our
+	 * privileges: the dropping of privileges of SECURITY.md §4 is not
+	 * here yet, so refuse rather than hand out root.
+	 */
+	if (secure_mode())
+		refuse("refusing to run set-id: run sessrec record as the "
+		       "user, or from a root login path that drops privileges");
 
 	/*
 	 * The system configuration always counts for the ticket policy, so
@@ -642,10 +702,10 @@ cmd_record_exec(struct sr_args *a)
 	if (s.input && s.mask != SR_MASK_OFF) {
 		sr_error_clear(&err);
 		if (sr_mask_new(s.mask, s.prompt, &mask, &err) != SR_OK) {
-			if (s.prompt_cli) {
-				sr_warnx("bad --prompt-regex: %s", err.msg);
-				sr_usage(a->cmd);
-			}
+			/* sessrec-record(1): a bad expression is 125. */
+			if (s.prompt_cli)
+				refuse("bad --prompt-regex '%s': %s", s.prompt,
+				    err.msg);
 			refuse("%s: line %d: bad passprompt_regex: %s", cpath,
 			    sr_config_line(userc != NULL ? userc : sysc,
 				"passprompt_regex"),
@@ -748,8 +808,7 @@ cmd_record_exec(struct sr_args *a)
 		sr_error_clear(&err);
 		if (sr_recw_open(a->ctx, fd, &m, &o, &w, &err) != SR_OK) {
 			(void)unlink(path);
-			sr_warnx("cannot start the recording %s: %s", path,
-			    err.msg);
+			sr_warnx("cannot write '%s': %s", path, err.msg);
 			syslog(LOG_AUTHPRIV | LOG_ALERT,
 			    "refused a session for %s: cannot write %s: %s",
 			    user, path, err.msg);
@@ -763,8 +822,7 @@ cmd_record_exec(struct sr_args *a)
 	    actor, m.src_ip != NULL ? " from=" : "",
 	    m.src_ip != NULL ? m.src_ip : "", path);
 	if (!a->quiet)
-		fprintf(stderr, "sessrec: recording session %s to %s\n", sid,
-		    path);
+		sr_warnx("recording session %s to %s", sid, path);
 
 	rc.ctx = a->ctx;
 	rc.w = w;
@@ -776,7 +834,10 @@ cmd_record_exec(struct sr_args *a)
 	rc.path = path;
 	rc.file = file;
 	rc.argv = argv;
+	rc.envp = envp = child_env(m.term, termvar, sizeof(termvar));
+	rc.stall_ns = s.stall_ns;
 	code = sr_relay_run(&rc, &tty);
+	free(envp);
 
 	sr_recw_free(w);
 	close(fd);

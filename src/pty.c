@@ -61,6 +61,7 @@
 #include "compat.h"
 #include "sessrec.h"
 #include "native.h"
+#include "out.h"
 #include "pty.h"
 
 #define READ_MAX      (64 * 1024) /* output bytes per poll round */
@@ -74,7 +75,6 @@
 #define DRAIN_EXIT_NS (1 * SR_NSEC_PER_SEC)    /* output after the exit */
 #define DRAIN_STOP_NS (350 * SR_NSEC_PER_MSEC) /* after SIGHUP, SIGTERM */
 #define SEAL_STOP_NS  (550 * SR_NSEC_PER_MSEC)
-#define SEAL_WAIT_NS  (30 * SR_NSEC_PER_SEC)
 #define PROC_MAX      32
 
 /* A queue record: this header, then len data bytes, padded to 8. */
@@ -121,7 +121,8 @@ struct relay {
 	int wfailed; /* the writer is in WM_FAILED */
 	int werrnum; /* its errno */
 	char werrmsg[SR_ERROR_MSG_MAX];
-	int finished; /* sealed (or failed to); the thread is gone */
+	uint64_t consumed; /* bytes taken off the ring: the writer's progress */
+	int finished;	   /* sealed (or failed to); the thread is gone */
 	int sync_init;
 	int seal_rc;
 
@@ -135,7 +136,8 @@ struct relay {
 	/* Relay only. */
 	int child_done, child_status;
 	int master_eof, stdin_eof, eof_due;
-	int stopping; /* SIGHUP, SIGTERM or the terminal went away */
+	int stopping;	     /* SIGHUP, SIGTERM or the terminal went away */
+	int stop_after_exit; /* the command had ended before that */
 	int failing;
 	int64_t deadline; /* drain until then; 0: no deadline */
 	int64_t full_since;
@@ -577,6 +579,7 @@ writer_main(void *arg)
 			pthread_mutex_lock(&r->mu);
 		}
 		r->tail += h.size;
+		r->consumed += h.size;
 		if (r->tail == r->head)
 			r->head = r->tail = 0;
 		if (r->main_waiting) {
@@ -604,25 +607,35 @@ writer_main(void *arg)
 
 /*
  * Asks the writer to seal once it has stored what is queued, and waits
- * at most budget.  Returns 0 when it finished in time.
+ * at most budget.  A budget of 0 waits as long as the writer makes
+ * progress and gives up when it has made none for the stall timeout, as
+ * the relay does while the queue is full.  Returns 0 when it finished.
  */
 static int
 writer_stop(struct relay *r, int reason, int status, int64_t budget)
 {
 	struct timespec ts;
-	int64_t until = mono_ns() + budget;
+	int64_t until = mono_ns() + (budget > 0 ? budget : r->stall_ns);
+	uint64_t seen;
 	int done;
 
-	abs_time(&ts, until);
 	pthread_mutex_lock(&r->mu);
 	r->stop = 1;
 	r->end_reason = reason;
 	r->end_status = status;
 	pthread_cond_signal(&r->cv);
-	while (!r->finished)
-		if (pthread_cond_timedwait(&r->done_cv, &r->mu, &ts) ==
+	seen = r->consumed;
+	while (!r->finished) {
+		abs_time(&ts, until);
+		if (pthread_cond_timedwait(&r->done_cv, &r->mu, &ts) !=
 		    ETIMEDOUT)
+			continue;
+		if (budget > 0 || r->consumed == seen)
 			break;
+		/* Still storing the queue: not stalled. */
+		seen = r->consumed;
+		until = mono_ns() + r->stall_ns;
+	}
 	done = r->finished;
 	pthread_mutex_unlock(&r->mu);
 	return (done ? 0 : -1);
@@ -670,7 +683,8 @@ close_from(int ep)
 	struct rlimit rl;
 
 #ifdef HAVE_CLOSE_RANGE
-	if (close_range(3, (unsigned)ep - 1, 0) == 0 &&
+	/* close_range(3, 2) would fail: nothing lies below ep then. */
+	if ((ep == 3 || close_range(3, (unsigned)ep - 1, 0) == 0) &&
 	    close_range((unsigned)ep + 1, ~0U, 0) == 0)
 		return;
 #endif
@@ -782,7 +796,10 @@ child_exec(const struct sr_relay_cfg *cfg, int s, int ep)
 	if (tcsetpgrp(0, getpid()) == -1)
 		child_fail(ep, 0);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-	execvp(cfg->file, cfg->argv);
+	if (cfg->envp != NULL)
+		execvpe(cfg->file, cfg->argv, cfg->envp);
+	else
+		execvp(cfg->file, cfg->argv);
 	child_fail(ep, 1);
 }
 
@@ -802,12 +819,16 @@ spawn(struct relay *r)
 	ssize_t n;
 	pid_t pid;
 
+	(void)strlcpy(name, "/dev/ptmx", sizeof(name));
 	if ((m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1 ||
 	    grantpt(m) == -1 || unlockpt(m) == -1 ||
 	    ptsname_r(m, name, sizeof(name)) != 0 ||
 	    (s = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1) {
-		fprintf(stderr, "sessrec: cannot open a pty: %s\n",
-		    strerror(errno));
+		int e = errno;
+
+		if (m != -1)
+			close(m);
+		sr_warnx("cannot open pty '%s': %s", name, strerror(e));
 		return (125);
 	}
 	if (r->tty->is_tty) {
@@ -822,7 +843,8 @@ spawn(struct relay *r)
 	}
 	ep[0] = ep[1] = -1;
 	if (pipe2(ep, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
-		fprintf(stderr, "sessrec: cannot start: %s\n", strerror(errno));
+		sr_warnx("cannot start '%s': %s", r->cfg->file,
+		    strerror(errno));
 		close(m);
 		close(s);
 		if (ep[0] >= 0) {
@@ -843,13 +865,11 @@ spawn(struct relay *r)
 			;
 		close(m);
 		if (se.stage == 0) {
-			fprintf(stderr,
-			    "sessrec: cannot set up the session's terminal: "
-			    "%s\n",
+			sr_warnx("cannot set up terminal '%s': %s", name,
 			    strerror(se.errnum));
 			return (125);
 		}
-		fprintf(stderr, "sessrec: cannot run '%s': %s\n", r->cfg->file,
+		sr_warnx("cannot run '%s': %s", r->cfg->file,
 		    strerror(se.errnum));
 		return (se.errnum == ENOENT ? 127 : 126);
 	}
@@ -943,6 +963,7 @@ start_stop(struct relay *r, int reason, int sig)
 	if (r->stopping)
 		return;
 	r->stopping = 1;
+	r->stop_after_exit = r->child_done;
 	r->end_reason = reason;
 	r->end_status = sig;
 	hangup_child(r);
@@ -1012,7 +1033,12 @@ reap(struct relay *r)
 		if (p <= 0)
 			break;
 		if (WIFSTOPPED(st)) {
-			suspend(r);
+			/*
+			 * Ending: the hangup continues the child; stopping
+			 * ourselves now would hold up the seal.
+			 */
+			if (!r->stopping && !r->failing)
+				suspend(r);
 			continue;
 		}
 		if (WIFEXITED(st) || WIFSIGNALED(st)) {
@@ -1050,12 +1076,13 @@ handle_signals(struct relay *r)
 		for (i = 0; i < n; i++)
 			if (buf[i] < NSIG)
 				seen[buf[i]] = 1;
+	/* An exit that came with the stop signal came first. */
+	if (seen[SIGCHLD])
+		reap(r);
 	if (seen[SIGHUP])
 		start_stop(r, SR_END_HANGUP, SIGHUP);
 	if (seen[SIGTERM])
 		start_stop(r, SR_END_ADMIN, SIGTERM);
-	if (seen[SIGCHLD])
-		reap(r);
 	if (seen[SIGCONT] && !r->stopping && r->tty->is_tty) {
 		/* Someone stopped and continued us: the shell took the modes. */
 		tty_raw(r->tty);
@@ -1328,9 +1355,9 @@ mdrop_begin(struct relay *r)
 	r->mdrop_bytes = 0;
 	r->mdrop_from = r->mdrop_to = now_ns(r);
 	syslog(LOG_AUTHPRIV | LOG_ALERT,
-	    "session %s: recording %s stalled for %lld s: data is being lost",
+	    "session %s: recording %s stalled for %.3g s: data is being lost",
 	    r->cfg->session_id, r->cfg->path,
-	    (long long)(r->stall_ns / SR_NSEC_PER_SEC));
+	    (double)r->stall_ns / SR_NSEC_PER_SEC);
 }
 
 static void
@@ -1488,15 +1515,17 @@ pipe_nb(int p[2])
 	return (0);
 }
 
+/* Copies the message under mu: the writer may still be setting it. */
 static void
 print_failure(struct relay *r)
 {
-	const char *why;
+	char why[SR_ERROR_MSG_MAX];
 
 	pthread_mutex_lock(&r->mu);
-	why = r->werrnum != 0 ? strerror(r->werrnum) : r->werrmsg;
+	(void)strlcpy(why, r->werrnum != 0 ? strerror(r->werrnum) : r->werrmsg,
+	    sizeof(why));
 	pthread_mutex_unlock(&r->mu);
-	fprintf(stderr, "sessrec: recording failed (%s): session ended\n", why);
+	sr_warnx("cannot write '%s': %s: session ended", r->cfg->path, why);
 	syslog(LOG_AUTHPRIV | LOG_ALERT,
 	    "session %s: recording %s failed (%s): session ended",
 	    r->cfg->session_id, r->cfg->path, why);
@@ -1549,7 +1578,7 @@ sr_relay_run(const struct sr_relay_cfg *cfg, struct sr_tty *tty)
 	static int atexit_done;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		fprintf(stderr, "sessrec: out of memory\n");
+		sr_warnx("out of memory");
 		return (relay_abort(NULL, cfg, 125));
 	}
 	r->cfg = cfg;
@@ -1562,17 +1591,17 @@ sr_relay_run(const struct sr_relay_cfg *cfg, struct sr_tty *tty)
 	r->t0 = cfg->t0_mono ? cfg->t0_mono : mono_ns();
 	sr_tty_size(tty, &r->rows, &r->cols);
 	if ((r->ring = malloc(r->cap)) == NULL) {
-		fprintf(stderr, "sessrec: out of memory\n");
+		sr_warnx("out of memory");
 		return (relay_abort(r, cfg, 125));
 	}
 	if (pipe_nb(p) == -1) {
-		fprintf(stderr, "sessrec: cannot start: %s\n", strerror(errno));
+		sr_warnx("cannot make a pipe: %s", strerror(errno));
 		return (relay_abort(r, cfg, 125));
 	}
 	r->sigr = p[0];
 	r->sigw = sig_wfd = p[1];
 	if (pipe_nb(p) == -1) {
-		fprintf(stderr, "sessrec: cannot start: %s\n", strerror(errno));
+		sr_warnx("cannot make a pipe: %s", strerror(errno));
 		return (relay_abort(r, cfg, 125));
 	}
 	r->notr = p[0];
@@ -1595,7 +1624,7 @@ sr_relay_run(const struct sr_relay_cfg *cfg, struct sr_tty *tty)
 	rc = pthread_create(&th, NULL, writer_main, r);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
-		fprintf(stderr, "sessrec: cannot start: %s\n", strerror(rc));
+		sr_warnx("cannot start the writer thread: %s", strerror(rc));
 		hangup_child(r);
 		return (relay_abort(r, cfg, 125));
 	}
@@ -1625,19 +1654,20 @@ sr_relay_run(const struct sr_relay_cfg *cfg, struct sr_tty *tty)
 	} else if (r->stopping) {
 		reason = r->end_reason;
 		status = r->end_status;
-		code = r->child_done ? exit_code(r->child_status)
-				     : 128 + r->end_status;
+		/* sessrec-record(1): 129 or 143 unless it had ended. */
+		code = r->stop_after_exit ? exit_code(r->child_status)
+					  : 128 + r->end_status;
 		budget = SEAL_STOP_NS;
 	} else if (WIFSIGNALED(r->child_status)) {
 		reason = SR_END_SIGNAL;
 		status = WTERMSIG(r->child_status);
 		code = exit_code(r->child_status);
-		budget = SEAL_WAIT_NS;
+		budget = 0; /* while the writer makes progress */
 	} else {
 		reason = SR_END_EXIT;
 		status = WEXITSTATUS(r->child_status);
 		code = exit_code(r->child_status);
-		budget = SEAL_WAIT_NS;
+		budget = 0; /* while the writer makes progress */
 	}
 	/* Closing the master hangs up whatever still runs on the pty. */
 	hangup_child(r);
@@ -1645,9 +1675,7 @@ sr_relay_run(const struct sr_relay_cfg *cfg, struct sr_tty *tty)
 	r->master = -1;
 	if (writer_stop(r, reason, status, budget) != 0) {
 		/* Stuck in a write: the thread still uses r; leave it. */
-		fprintf(stderr,
-		    "sessrec: recording %s not sealed: the disk "
-		    "does not respond\n",
+		sr_warnx("cannot seal '%s': the disk does not respond",
 		    cfg->path);
 		syslog(LOG_AUTHPRIV | LOG_ALERT,
 		    "session %s: recording %s not sealed: the disk does not "
@@ -1662,15 +1690,14 @@ sr_relay_run(const struct sr_relay_cfg *cfg, struct sr_tty *tty)
 	} else if (r->failing) {
 		code = 125;
 	} else if (r->seal_rc != SR_OK) {
-		fprintf(stderr, "sessrec: cannot seal recording %s: %s\n",
-		    cfg->path, r->werrmsg);
+		sr_warnx("cannot seal '%s': %s", cfg->path, r->werrmsg);
 		syslog(LOG_AUTHPRIV | LOG_ALERT,
 		    "session %s: cannot seal recording %s: %s", cfg->session_id,
 		    cfg->path, r->werrmsg);
 		code = 125;
 	} else if (!cfg->quiet)
-		fprintf(stderr, "sessrec: recording %s sealed (%s)\n",
-		    cfg->session_id, cfg->path);
+		sr_warnx("recording %s sealed (%s)", cfg->session_id,
+		    cfg->path);
 	relay_free(r);
 	return (code);
 }

@@ -56,8 +56,9 @@ struct sr_relay_cfg {
 	const char *path;	/* the recording, for messages */
 	const char *file;	/* what to execute (PATH searched) */
 	char *const *argv;	/* its argv (argv[0] may be "-bash") */
+	char *const *envp;	/* its environment; NULL: the recorder's */
 	size_t queue_bytes;	/* 0: 1 MiB */
-	int64_t stall_ns;	/* 0: 30 s */
+	int64_t stall_ns;	/* stalled this long: failed; 0: 30 s */
 	int64_t t0_mono;	/* CLOCK_MONOTONIC ns at the session start */
 };
 

@@ -1074,24 +1074,28 @@ native_next_session(struct sr_reader *r)
 	return (r->nwarnings > 0 ? SR_WARN : SR_OK);
 }
 
+/*
+ * Events and skipping are the tlog machinery's, once it runs over the
+ * spool; without it (no data frames) there is nothing: none is returned.
+ */
+static int
+native_tl_call(struct sr_reader *r, int (*fn)(struct sr_reader *), int none)
+{
+	const struct nat_state *st = r->state;
+
+	return (st->tl_open ? fn(r) : none);
+}
+
 static int
 native_next_event(struct sr_reader *r)
 {
-	struct nat_state *st = r->state;
-
-	if (!st->tl_open)
-		return (SR_EOF);
-	return (sr_tlog_next_event(r));
+	return (native_tl_call(r, sr_tlog_next_event, SR_EOF));
 }
 
 static int
 native_skip_session(struct sr_reader *r)
 {
-	struct nat_state *st = r->state;
-
-	if (!st->tl_open)
-		return (SR_OK);
-	return (sr_tlog_skip_session(r));
+	return (native_tl_call(r, sr_tlog_skip_session, SR_OK));
 }
 
 /*

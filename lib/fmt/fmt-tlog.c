@@ -1965,7 +1965,8 @@ sr_tlog_session_end(struct sr_reader *r, const char *reason, size_t rlen,
 		    sizeof(s->exit_signal));
 		s->have |= SR_HAVE_SIGNAL;
 	}
-	if (sr_session_add_extra(s, "sessrec.end_reason", reason, rlen) == SR_FATAL)
+	if (sr_session_add_extra(s, "sessrec.end_reason", reason, rlen) ==
+	    SR_FATAL)
 		return (sr_reader_errorf(r, SR_FATAL, SR_E_NOMEM, NULL,
 		    "out of memory"));
 	return (SR_OK);

@@ -642,6 +642,26 @@ first_read(struct sr_stream *s, unsigned flags, struct sr_error *err)
 	return (SR_OK);
 }
 
+/* A stream named name on in, with no source yet; NULL and err set. */
+static struct sr_stream *
+stream_new(struct sr_input *in, const char *name, struct sr_error *err)
+{
+	struct sr_stream *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->name = sr_strdup(name)) == NULL) {
+		free(s);
+		(void)sr_error_set(err, SR_FATAL, SR_E_NOMEM, in->path, NULL,
+		    "out of memory");
+		return (NULL);
+	}
+	s->in = in;
+	s->ctx = in->ctx;
+	sr_error_clear(&s->err);
+	s->src.fd = -1;
+	return (s);
+}
+
 int
 sr_stream_open(struct sr_input *in, const char *member, unsigned flags,
     struct sr_stream **sp, struct sr_error *err)
@@ -662,16 +682,8 @@ sr_stream_open(struct sr_input *in, const char *member, unsigned flags,
 		    member, -1, "no such member");
 		return (status);
 	}
-	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (s->name = sr_strdup(m->name)) == NULL) {
-		free(s);
-		return (sr_error_set(err, SR_FATAL, SR_E_NOMEM, in->path, NULL,
-		    "out of memory"));
-	}
-	s->in = in;
-	s->ctx = in->ctx;
-	sr_error_clear(&s->err);
-	s->src.fd = -1;
+	if ((s = stream_new(in, m->name, err)) == NULL)
+		return (SR_FATAL);
 	switch (m->where) {
 	case SR_MDATA_DISK:
 		if (in->kind == SR_INPUT_DIR || m->sibling) {
@@ -719,15 +731,8 @@ sr_stream_open_bytes(struct sr_input *in, const char *name, const void *mem,
 	if (in == NULL || name == NULL || len < 0 || (mem == NULL && fd < 0))
 		return (sr_error_set(err, SR_FATAL, SR_E_MISUSE, NULL, NULL,
 		    "no input, name or bytes"));
-	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (s->name = sr_strdup(name)) == NULL) {
-		free(s);
-		return (sr_error_set(err, SR_FATAL, SR_E_NOMEM, in->path, NULL,
-		    "out of memory"));
-	}
-	s->in = in;
-	s->ctx = in->ctx;
-	sr_error_clear(&s->err);
+	if ((s = stream_new(in, name, err)) == NULL)
+		return (SR_FATAL);
 	s->src.mem = mem;
 	s->src.fd = mem != NULL ? -1 : fd;
 	s->src.len = len;

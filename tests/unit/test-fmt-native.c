@@ -404,8 +404,10 @@ struct rcase {
 	"src_ip=203.0.113.9 ticket=CHG-1 command=bash -l cwd=/root "           \
 	"tty=/dev/pts/3 term=xterm argv=bash|-l start=1795577830000000000"
 #define X_META                                                                 \
-	" sessrec.rec_id=RANDOM sessrec.host_seq=42 sessrec.signed=no sessrec.input=yes sessrec.user=root sessrec.uid=0 "      \
-	"sessrec.claimed=actor,ticket sessrec.actor_source=option sessrec.src_port=52000"
+	" sessrec.rec_id=RANDOM sessrec.host_seq=42 sessrec.signed=no "        \
+	"sessrec.input=yes sessrec.user=root sessrec.uid=0 "                   \
+	"sessrec.claimed=actor,ticket sessrec.actor_source=option "            \
+	"sessrec.src_port=52000"
 
 static const struct rcase rcases[] = {
 	{ "text, input, resize, exit",
@@ -604,7 +606,8 @@ test_tlog_keys(void **state)
 		    "host=bastion src_ip=203.0.113.9 ticket=CHG-1 "
 		    "command=bash -l cwd=/root tty=/dev/pts/3 term=xterm "
 		    "start=1795577830000000000 dur=300000000 geom=80x24 "
-		    "exit=0 state=complete tlog.ver=2.3 sessrec.end_reason=exit\n"
+		    "exit=0 state=complete tlog.ver=2.3 "
+		    "sessrec.end_reason=exit\n"
 		    "o 0 \"hello\\x0d\\x0a\"\n"
 		    "i 100 \"ls\\x0d\"\n"
 		    "r 200 100x30\n"
@@ -1058,12 +1061,14 @@ hb_seal(struct hb *b, uint64_t n, int reason, int status, int64_t end_ns)
 	"\"out_txt\":\"" out "\",\"out_bin\":[]}\n"
 #define S_HAND                                                                 \
 	"S sessrec session_id=HAND actor=u host=h start=5 dur=7000000 "        \
-	"exit=0 state=complete sessrec.rec_id=000102030405060708090a0b0c0d0e0f "       \
-	"sessrec.signed=no sessrec.input=no sessrec.claimed= sessrec.end_reason=exit sessrec.bytes_lost=0\n"
+	"exit=0 state=complete "                                               \
+	"sessrec.rec_id=000102030405060708090a0b0c0d0e0f "                     \
+	"sessrec.signed=no sessrec.input=no sessrec.claimed= "                 \
+	"sessrec.end_reason=exit sessrec.bytes_lost=0\n"
 
 #define S_CUT                                                                  \
 	"S sessrec session_id=HAND actor=u host=h start=5 dur=0 "              \
-	"state=incomplete sessrec.rec_id=000102030405060708090a0b0c0d0e0f "            \
+	"state=incomplete sessrec.rec_id=000102030405060708090a0b0c0d0e0f "    \
 	"sessrec.signed=no sessrec.input=no sessrec.claimed=\n"
 
 enum {
@@ -1108,8 +1113,10 @@ static const struct {
 	{ "a chunk after the seal", H_AFTER_SEAL,
 	    "W format @AFTER: frames after the seal, from offset AFTER\n"
 	    "S sessrec session_id=HAND actor=u host=h start=5 dur=7000000 "
-	    "exit=0 state=incomplete sessrec.rec_id=000102030405060708090a0b0c0d0e0f "
-	    "sessrec.signed=no sessrec.input=no sessrec.claimed= sessrec.end_reason=exit sessrec.bytes_lost=0\n"
+	    "exit=0 state=incomplete "
+	    "sessrec.rec_id=000102030405060708090a0b0c0d0e0f "
+	    "sessrec.signed=no sessrec.input=no sessrec.claimed= "
+	    "sessrec.end_reason=exit sessrec.bytes_lost=0\n"
 	    "o 0 \"a\"\n"
 	    "o 1 \"b\"\n"
 	    "o 2 \"c\"\n"
@@ -1134,8 +1141,10 @@ static const struct {
 	    "W format @AFTER: recording incomplete: torn chunk at offset "
 	    "AFTER\n"
 	    "S sessrec session_id=HAND actor=u host=h start=5 dur=7000000 "
-	    "exit=0 state=incomplete sessrec.rec_id=000102030405060708090a0b0c0d0e0f "
-	    "sessrec.signed=no sessrec.input=no sessrec.claimed= sessrec.end_reason=exit sessrec.bytes_lost=0\n"
+	    "exit=0 state=incomplete "
+	    "sessrec.rec_id=000102030405060708090a0b0c0d0e0f "
+	    "sessrec.signed=no sessrec.input=no sessrec.claimed= "
+	    "sessrec.end_reason=exit sessrec.bytes_lost=0\n"
 	    "o 0 \"a\"\n"
 	    "o 1 \"b\"\n"
 	    "o 2 \"c\"\n" },
