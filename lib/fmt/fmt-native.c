@@ -82,6 +82,8 @@ struct nat_state {
 	struct tl_state tl; /* first: the tlog functions find it at r->state */
 	int tl_open;	    /* the tlog index ran over the spool */
 	int done;	    /* the one session was returned */
+	int lazy;	    /* sealed: chunks decoded on the first event */
+	int64_t hdr_end;    /* offset of the frame after the header */
 	json_t *hdr;
 	unsigned char h0[SR_HASH_LEN];
 	unsigned char h[SR_HASH_LEN]; /* h_seq */
@@ -775,31 +777,56 @@ walk(struct sr_reader *r, struct sr_stream *s)
 	return (SR_OK);
 }
 
+/*
+ * Whether the file ends in a seal of this recording: then ls needs
+ * nothing else, and the chunks are decoded only when events are read.
+ * A seal that is not the last frame, or does not match, leaves the full
+ * walk to find out what is wrong.
+ */
 static int
-native_open(struct sr_reader *r)
+seal_at_end(struct sr_reader *r, struct sr_stream *s)
 {
 	struct nat_state *st = r->state;
-	struct sr_stream *s = NULL, *ps = NULL;
-	uint64_t mem;
+	const size_t flen = SR_NATIVE_SKIPHDR + SR_NATIVE_PREFIX + SR_SEAL_LEN;
+	struct sr_seal_rec seal;
+	const unsigned char *p;
+	int64_t size = sr_stream_size(s);
+	size_t avail;
+	uint32_t blen;
+	int kind, version;
+
+	if (size < 0 || size < st->hdr_end + (int64_t)flen ||
+	    sr_stream_seek(s, size - (int64_t)flen) != SR_OK ||
+	    (p = sr_stream_peek(s, flen, &avail)) == NULL || avail < flen)
+		return (0);
+	if (sr_native_skip_parse(p, avail, &kind, &blen, &version) != 1 ||
+	    kind != SR_NK_SEAL || version != SR_NATIVE_VERSION ||
+	    blen != SR_SEAL_LEN ||
+	    sr_seal_decode(p + SR_NATIVE_SKIPHDR + SR_NATIVE_PREFIX, blen,
+		&seal) != 0 ||
+	    !rec_id_ok(st, seal.rec_id))
+		return (0);
+	st->seal = seal;
+	st->have_seal = 1;
+	st->seal_last = 1;
+	return (1);
+}
+
+/*
+ * Walks the frames after the header on s (positioned there), spools the
+ * plaintext of the good chunks and runs the tlog index over it.
+ */
+static int
+decode_chunks(struct sr_reader *r, struct sr_stream *s)
+{
+	struct nat_state *st = r->state;
+	struct sr_stream *ps = NULL;
 	int ret;
 
-	st->fd = -1;
-	mem = sr_ctx_limit(r->ctx, SR_LIMIT_SPOOL);
-	sr_buf_init(&st->mem, mem < NAT_MEM_MAX ? (size_t)mem : NAT_MEM_MAX);
-	sr_buf_init(&st->chunk, SR_CHUNK_READ_MAX + 1);
-	sr_buf_init(&st->body, SR_SKIP_READ_MAX);
-	st->total_max = sr_ctx_limit(r->ctx, SR_LIMIT_DECODED);
-	if ((st->dctx = ZSTD_createDCtx()) == NULL)
-		return (nat_nomem(r));
-	if (ZSTD_isError(ZSTD_DCtx_setParameter(st->dctx, ZSTD_d_windowLogMax,
-		SR_NATIVE_WINDOWLOG)))
-		return (nat_nomem(r));
-	if ((ret = sr_reader_stream_open(r, "", 0, &s)) != SR_OK)
-		return (ret < SR_FAILED ? ret : SR_FAILED);
-	if ((ret = read_header(r, s)) == SR_OK)
-		ret = walk(r, s);
-	sr_stream_close(s);
-	if (ret != SR_OK)
+	st->lazy = 0;
+	st->have_seal = st->seal_last = 0; /* the walk takes it again */
+	st->last_kind = SR_NK_HEADER;
+	if ((ret = walk(r, s)) != SR_OK)
 		return (ret);
 	sr_buf_release(&st->chunk);
 	sr_buf_release(&st->body);
@@ -821,6 +848,76 @@ native_open(struct sr_reader *r)
 		st->tl_open = 0;
 	}
 	return (SR_OK);
+}
+
+static int
+native_open(struct sr_reader *r)
+{
+	struct nat_state *st = r->state;
+	struct sr_stream *s = NULL;
+	uint64_t mem;
+	int ret;
+
+	st->fd = -1;
+	mem = sr_ctx_limit(r->ctx, SR_LIMIT_SPOOL);
+	sr_buf_init(&st->mem, mem < NAT_MEM_MAX ? (size_t)mem : NAT_MEM_MAX);
+	sr_buf_init(&st->chunk, SR_CHUNK_READ_MAX + 1);
+	sr_buf_init(&st->body, SR_SKIP_READ_MAX);
+	st->total_max = sr_ctx_limit(r->ctx, SR_LIMIT_DECODED);
+	if ((st->dctx = ZSTD_createDCtx()) == NULL)
+		return (nat_nomem(r));
+	if (ZSTD_isError(ZSTD_DCtx_setParameter(st->dctx, ZSTD_d_windowLogMax,
+		SR_NATIVE_WINDOWLOG)))
+		return (nat_nomem(r));
+	if ((ret = sr_reader_stream_open(r, "", 0, &s)) != SR_OK)
+		return (ret < SR_FAILED ? ret : SR_FAILED);
+	if ((ret = read_header(r, s)) == SR_OK) {
+		st->hdr_end = sr_stream_offset(s);
+		/*
+		 * Late decoding needs the header to say all the tlog
+		 * messages would (the recorder's always does).
+		 */
+		if (json_object_get(st->hdr, "actor") != NULL &&
+		    json_object_get(st->hdr, "host") != NULL &&
+		    seal_at_end(r, s))
+			st->lazy = 1;
+		else if (sr_stream_seek(s, st->hdr_end) != SR_OK)
+			ret = nat_io(r, s, st->hdr_end);
+		else
+			ret = decode_chunks(r, s);
+	}
+	sr_stream_close(s);
+	return (ret);
+}
+
+static int apply_meta(struct sr_reader *);
+
+/* A sealed recording's chunks, decoded when the first event is asked. */
+static int
+decode_late(struct sr_reader *r)
+{
+	struct nat_state *st = r->state;
+	struct sr_stream *s = NULL;
+	int ret;
+
+	if ((ret = sr_reader_stream_open(r, "", 0, &s)) != SR_OK)
+		return (ret < SR_FAILED ? ret : SR_FAILED);
+	if (sr_stream_seek(s, st->hdr_end) != SR_OK)
+		ret = nat_io(r, s, st->hdr_end);
+	else
+		ret = decode_chunks(r, s);
+	sr_stream_close(s);
+	if (ret != SR_OK || !st->tl_open)
+		return (ret);
+	/* Position the tlog machinery, then put the header's word back. */
+	ret = sr_tlog_next_session(r);
+	if (ret == SR_FATAL)
+		return (ret);
+	if (ret != SR_OK && ret != SR_WARN) {
+		(void)warn_err(r, &r->err);
+		st->tl_open = 0;
+	}
+	return (apply_meta(r));
 }
 
 static void
@@ -973,8 +1070,9 @@ hdr_claimed(struct sr_reader *r)
 	return (ret);
 }
 
+/* The header's and the seal's word on the session (sessrec's own). */
 static int
-native_next_session(struct sr_reader *r)
+apply_meta(struct sr_reader *r)
 {
 	static const struct {
 		const char *key;
@@ -998,28 +1096,10 @@ native_next_session(struct sr_reader *r)
 	struct sr_session *s = &r->session;
 	const char *reason = NULL;
 	int64_t v, rows, cols, status = 0;
-	size_t i, nrecs = 0;
+	size_t i;
 	char buf[32];
 	int ret, have_status = 0;
 
-	if (st->done)
-		return (SR_EOF);
-	st->done = 1;
-	if (st->tl_open) {
-		nrecs = st->tl.nrecs;
-		ret = sr_tlog_next_session(r);
-		if (ret == SR_FATAL)
-			return (ret);
-		if (ret == SR_FAILED)
-			(void)warn_err(r, &r->err);
-		if (ret != SR_OK && ret != SR_WARN)
-			st->tl_open = 0; /* no events */
-		if (nrecs > 1)
-			(void)nat_warn(r, SR_E_FORMAT, -1,
-			    "the chunks hold %zu recordings; only the first "
-			    "is read",
-			    nrecs);
-	}
 	for (i = 0; i < nitems(fields); i++)
 		if ((ret = set_str(r, fields[i].f, fields[i].key)) != SR_OK)
 			return (ret);
@@ -1074,6 +1154,34 @@ native_next_session(struct sr_reader *r)
 	return (r->nwarnings > 0 ? SR_WARN : SR_OK);
 }
 
+static int
+native_next_session(struct sr_reader *r)
+{
+	struct nat_state *st = r->state;
+	size_t nrecs;
+	int ret;
+
+	if (st->done)
+		return (SR_EOF);
+	st->done = 1;
+	if (st->tl_open) {
+		nrecs = st->tl.nrecs;
+		ret = sr_tlog_next_session(r);
+		if (ret == SR_FATAL)
+			return (ret);
+		if (ret == SR_FAILED)
+			(void)warn_err(r, &r->err);
+		if (ret != SR_OK && ret != SR_WARN)
+			st->tl_open = 0; /* no events */
+		if (nrecs > 1)
+			(void)nat_warn(r, SR_E_FORMAT, -1,
+			    "the chunks hold %zu recordings; only the first "
+			    "is read",
+			    nrecs);
+	}
+	return (apply_meta(r));
+}
+
 /*
  * Events and skipping are the tlog machinery's, once it runs over the
  * spool; without it (no data frames) there is nothing: none is returned.
@@ -1089,6 +1197,11 @@ native_tl_call(struct sr_reader *r, int (*fn)(struct sr_reader *), int none)
 static int
 native_next_event(struct sr_reader *r)
 {
+	struct nat_state *st = r->state;
+	int ret;
+
+	if (st->lazy && (ret = decode_late(r)) != SR_OK && ret != SR_WARN)
+		return (ret);
 	return (native_tl_call(r, sr_tlog_next_event, SR_EOF));
 }
 

@@ -1602,6 +1602,67 @@ test_fixtures(void **state)
 	}
 }
 
+/*
+ * A sealed recording is listed from its header and seal alone: damage
+ * inside the chunks shows only once events are read (as cat, info and
+ * verify do), so that ls stays fast on long sessions.
+ */
+static void
+test_lazy(void **state)
+{
+	struct sr_rec_meta m;
+	unsigned char *rec;
+	size_t len, nf, off[64], k, nd = 0;
+	int kind[64], pass;
+
+	(void)state;
+	meta_full(&m);
+	rec = make_rec(&rcases[3], &m, &len);
+	nf = frames(rec, len, off, kind, nitems(off), 1);
+	for (k = 0; k < nf && nd < 2; k++)
+		if (kind[k] == 'D' && ++nd == 2)
+			break;
+	assert_int_equal(nd, 2);
+	/* A byte in the middle of the second chunk's compressed data. */
+	rec[off[k] + (off[k + 1] - off[k]) / 2] ^= 0x55;
+	for (pass = 0; pass < 2; pass++) {
+		struct sr_ctx *ctx = sr_ctx_new();
+		struct sr_input *in;
+		struct sr_reader *r;
+		struct sr_error err;
+		const struct sr_session *s;
+		const struct sr_event *ev;
+
+		assert_int_equal(sr_input_open_mem(ctx, "t.srec", rec, len, &in,
+				     &err),
+		    SR_OK);
+		assert_int_equal(sr_reader_open(ctx, in, "t.srec", NULL, &r,
+				     &err),
+		    SR_OK);
+		assert_int_equal(sr_reader_next_session(r, &s), SR_OK);
+		assert_int_equal(s->state, SR_STATE_COMPLETE);
+		assert_true(s->have & SR_HAVE_EXIT);
+		assert_int_equal(sr_reader_warnings(r), 0);
+		if (pass == 0) {
+			/* ls: the next session, never an event. */
+			assert_int_equal(sr_reader_next_session(r, &s), SR_EOF);
+			assert_int_equal(sr_reader_warnings(r), 0);
+		} else {
+			int es;
+
+			while ((es = sr_reader_next_event(r, &ev)) == SR_OK ||
+			    es == SR_WARN)
+				;
+			assert_int_equal(es, SR_EOF);
+			assert_true(sr_reader_warnings(r) > 0);
+		}
+		sr_reader_close(r);
+		sr_input_close(in);
+		sr_ctx_free(ctx);
+	}
+	free(rec);
+}
+
 int
 main(void)
 {
@@ -1612,6 +1673,7 @@ main(void)
 		cmocka_unit_test(test_tlog_hand),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_flipped),
+		cmocka_unit_test(test_lazy),
 		cmocka_unit_test(test_hand),
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_spool),
