@@ -14,7 +14,7 @@ what=${1:-demo}
 # Build dependencies, then the real tools the tests drive.
 BUILD_PKGS="build-essential autoconf automake pkg-config libjansson-dev
 libpcre2-dev libzstd-dev libarchive-dev libncurses-dev libcmocka-dev libsodium-dev
-libssl-dev mandoc"
+libssl-dev libvterm-dev mandoc"
 TEST_PKGS="tlog sudo asciinema ttyrec bsdutils zstd jq tmux zip gzip xz-utils
 bzip2 clang-format python3 bc less openssl procps"
 

@@ -872,4 +872,73 @@ int sr_config_entry(const struct sr_config *, size_t i, const char **key,
     const char **value);
 void sr_config_free(struct sr_config *);
 
+/*
+ * Terminal screen (lib/filter/screen.c): recorded output fed to a
+ * terminal emulator (libvterm), so that what the viewer saw can be drawn
+ * or printed without a recorded byte ever reaching a real terminal.
+ * Replies the emulator would send (device status, DECRQSS, title
+ * reports) are discarded.  A screen owns its emulator; one thread at a
+ * time.
+ */
+struct sr_screen;
+
+#define SR_SCREEN_MAX 1000 /* rows and columns, SECURITY.md §7 */
+
+enum sr_cell_attr {
+	SR_CA_BOLD = 1 << 0,
+	SR_CA_UNDERLINE = 1 << 1,
+	SR_CA_ITALIC = 1 << 2,
+	SR_CA_BLINK = 1 << 3,
+	SR_CA_REVERSE = 1 << 4,
+	SR_CA_STRIKE = 1 << 5,
+	SR_CA_DIM = 1 << 6,
+	SR_CA_CONCEAL = 1 << 7,
+};
+
+/* A colour: the default, one of 256 indexed, or 24-bit RGB. */
+enum sr_color_kind { SR_COLOR_DEFAULT = 0, SR_COLOR_INDEX, SR_COLOR_RGB };
+struct sr_color {
+	enum sr_color_kind kind;
+	uint8_t index;	 /* SR_COLOR_INDEX */
+	uint8_t r, g, b; /* SR_COLOR_RGB */
+};
+
+struct sr_cell {
+	uint32_t ch[6]; /* code points: base then combining; ch[0] 0 = blank */
+	unsigned width; /* 1, 2 for a wide character, 0 for its right half */
+	unsigned attrs; /* enum sr_cell_attr */
+	struct sr_color fg, bg;
+};
+
+/*
+ * rows are clamped to 1..SR_SCREEN_MAX, cols to 2..SR_SCREEN_MAX (a wide
+ * character in one column breaks libvterm 0.1.4).  NULL on no memory.
+ */
+struct sr_screen *sr_screen_new(unsigned rows, unsigned cols);
+void sr_screen_free(struct sr_screen *);
+/* Feeds output bytes (any bytes: split sequences carry over). */
+void sr_screen_feed(struct sr_screen *, const void *, size_t);
+/* Resizes (a recorded resize); clamped like sr_screen_new(). */
+void sr_screen_resize(struct sr_screen *, unsigned rows, unsigned cols);
+void sr_screen_size(const struct sr_screen *, unsigned *rows, unsigned *cols);
+/* The cell at row, col (0-based); a blank cell outside the screen. */
+void sr_screen_cell(const struct sr_screen *, unsigned row, unsigned col,
+    struct sr_cell *);
+/* Cursor position and whether it is visible. */
+void sr_screen_cursor(const struct sr_screen *, unsigned *row, unsigned *col,
+    int *visible);
+/* Whether the alternate screen is shown (full-screen programs). */
+int sr_screen_altscreen(const struct sr_screen *);
+/*
+ * Appends the screen as text: one line per row, trailing blanks cut,
+ * wide characters once, and trailing empty rows left out.  Characters
+ * that must not reach a terminal (C0, C1, bidi and other format
+ * controls) are written escaped, as sr_str_escape() does.  Returns
+ * what the buffer returned (SR_E_NONE, SR_E_LIMIT, SR_E_NOMEM), the
+ * buffer unchanged on failure.
+ */
+int sr_screen_text(const struct sr_screen *, struct sr_buf *);
+/* How many replies the emulator wanted to send (dropped, every one). */
+uint64_t sr_screen_replies(const struct sr_screen *);
+
 #endif /* SESSREC_H */
