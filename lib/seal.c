@@ -108,6 +108,17 @@ sr_sha256(unsigned char out[SR_HASH_LEN], const void *p, size_t n)
 		crypto_hash_sha256(out, p, n);
 }
 
+ssize_t
+sr_base64_decode(const char *b64, size_t len, unsigned char *out, size_t outlen)
+{
+	size_t n;
+
+	if (sodium_base642bin(out, outlen, b64, len, NULL, &n, NULL,
+		sodium_base64_VARIANT_ORIGINAL) != 0)
+		return (-1);
+	return ((ssize_t)n);
+}
+
 /*
  * Keys.
  */

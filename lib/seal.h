@@ -36,6 +36,8 @@
 #ifndef SR_SEAL_H
 #define SR_SEAL_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -70,6 +72,13 @@ int sr_key_sign(const struct sr_key *, const char *domain, const void *msg,
 /* 1 when sig is a valid signature of domain || msg by pk, else 0. */
 int sr_sig_check(const unsigned char pk[SR_PK_LEN], const char *domain,
     const void *msg, size_t len, const unsigned char sig[SR_SIG_LEN]);
+/*
+ * Decodes standard base64 (with padding, no white space) from b64[0..len)
+ * into out; the decoded length, or -1 when it is not base64 or does not
+ * fit in outlen.
+ */
+ssize_t sr_base64_decode(const char *b64, size_t len, unsigned char *out,
+    size_t outlen);
 /* The key's public half and id (borrowed). */
 const unsigned char *sr_key_public(const struct sr_key *);
 const unsigned char *sr_key_id(const struct sr_key *);

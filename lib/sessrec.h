@@ -941,4 +941,18 @@ int sr_screen_text(const struct sr_screen *, struct sr_buf *);
 /* How many replies the emulator wanted to send (dropped, every one). */
 uint64_t sr_screen_replies(const struct sr_screen *);
 
+/*
+ * SSH identities (lib/sshcert.c).  With ExposeAuthInfo, sshd puts the
+ * keys a user authenticated with in the file named by SSH_USER_AUTH, one
+ * "publickey TYPE BASE64" line each.  For an OpenSSH certificate
+ * (TYPE ending in -cert-v01@openssh.com) this returns its key id, the
+ * identity the CA vouched for, into out (NUL-terminated, cut to outlen -
+ * 1 bytes): SR_OK.  SR_EOF when no line holds a certificate; SR_FAILED
+ * with err set (line number in err->loc.line) for a certificate line
+ * that does not parse.  The content is the user's to write: a key id
+ * read this way is a claim, not proof.
+ */
+int sr_ssh_cert_key_id(const char *text, size_t len, char *out, size_t outlen,
+    struct sr_error *err);
+
 #endif /* SESSREC_H */

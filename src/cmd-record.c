@@ -361,6 +361,45 @@ sanitize(char *s, const char *extra)
 			*s = '_';
 }
 
+/*
+ * The identity in the SSH certificate the user logged in with: sshd
+ * names a file listing the keys used when ExposeAuthInfo is on.  The
+ * file is the user's, so the key id is recorded as claimed.  Anything
+ * odd about it is a warning, never a refusal (SECURITY.md F4).
+ */
+static int
+ssh_cert_actor(char *out, size_t outlen)
+{
+	const char *path = getenv("SSH_USER_AUTH");
+	struct sr_error err;
+	struct stat st;
+	char buf[65536];
+	ssize_t n;
+	size_t len = 0;
+	int fd, rc;
+
+	if (path == NULL || *path == '\0')
+		return (0);
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return (0);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size >= (off_t)sizeof(buf)) {
+		(void)close(fd);
+		return (0);
+	}
+	while (len < sizeof(buf) &&
+	    (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
+		len += (size_t)n;
+	(void)close(fd);
+	sr_error_clear(&err);
+	rc = sr_ssh_cert_key_id(buf, len, out, outlen, &err);
+	if (rc == SR_FAILED)
+		sr_warnx("SSH_USER_AUTH '%s': line %lld: %s (actor taken from "
+			 "the login instead)",
+		    path, (long long)err.loc.line, err.msg);
+	return (rc == SR_OK);
+}
+
 /* Takes the client address from SSH_CONNECTION or SSH_CLIENT. */
 static void
 ssh_source(char *ip, size_t iplen, char *port, size_t portlen)
@@ -730,6 +769,9 @@ cmd_record_exec(struct sr_args *a)
 	if ((v = sr_args_get(a, OPT_ACTOR)) != NULL && *v != '\0') {
 		(void)strlcpy(actor, v, sizeof(actor));
 		m.actor_source = "option";
+		m.claimed |= SR_CLAIMED_ACTOR;
+	} else if (ssh_cert_actor(actor, sizeof(actor))) {
+		m.actor_source = "ssh-cert";
 		m.claimed |= SR_CLAIMED_ACTOR;
 	} else {
 		/* The login user survives su and sudo: the kernel keeps it. */

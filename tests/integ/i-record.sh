@@ -35,7 +35,8 @@ NAME_RE='^[0-9]{8}T[0-9]{6}Z-[0-9A-HJKMNP-TV-Z]{26}\.srec$'
 # Shell prompts: ours, or bash's default when something dropped PS1.
 PROMPT='^(SR\$|bash-[0-9.]+[$#])'
 
-unset TMUX SESSREC_TICKET SSH_CONNECTION SSH_CLIENT SSH_TTY LESS LESSOPEN \
+unset TMUX SESSREC_TICKET SSH_CONNECTION SSH_CLIENT SSH_TTY SSH_USER_AUTH \
+    LESS LESSOPEN \
     LESSCLOSE PROMPT_COMMAND
 
 cleanup() {
@@ -724,6 +725,23 @@ case_metadata() {
 	    '^sr_target=db01$'; do
 		expect_grep "$TMP/md.meta" "$want" "metadata: first message"
 	done
+
+	# sshd's ExposeAuthInfo file: the certificate's key id is the actor
+	# (made by ssh-keygen -s with -I 'alice@corp ticket=CHG-9').
+	printf 'publickey %s\n' \
+	    "$(cut -d' ' -f1,2 "$SR_DATA/ssh/ed25519-cert.pub")" >"$TMP/auth"
+	SSH_USER_AUTH=$TMP/auth
+	export SSH_USER_AUTH
+	run 0 record -q -o "$TMP/mc/" -- true
+	unset SSH_USER_AUTH
+	the_recording "$TMP/mc" || return 1
+	info_json "$f" "$TMP/mc.info"
+	expect_grep "$TMP/mc.info" '"actor":"alice@corp ticket=CHG-9"' \
+	    "ssh certificate: actor"
+	expect_grep "$TMP/mc.info" '"sessrec.actor_source":"ssh-cert"' \
+	    "ssh certificate: actor source"
+	expect_grep "$TMP/mc.info" '"sessrec.claimed":"actor' \
+	    "ssh certificate: claimed"
 }
 
 # SR_CASES="a b" runs only those cases.
