@@ -699,7 +699,7 @@ index_add(struct sr_recw *w, uint64_t seq, int64_t t_ns, uint64_t off)
 
 	if ((seq - 1) % w->index_step != 0)
 		return;
-	if (w->nindex == INDEX_MAX) {
+	if (w->nindex == w->o.index_max) {
 		/* Thin out: keep every other entry, double the step. */
 		for (i = j = 0; i < w->nindex; i += 2)
 			w->index[j++] = w->index[i];
@@ -1322,6 +1322,8 @@ sr_recw_open(struct sr_ctx *ctx, int fd, const struct sr_rec_meta *m,
 		    1; /* ratio within 1% of level 3 on terminal output */
 	if (w->o.reserve == 0)
 		w->o.reserve = RESERVE_DEFAULT;
+	if (w->o.index_max < 2 || w->o.index_max > INDEX_MAX)
+		w->o.index_max = INDEX_MAX;
 	w->key = w->o.key;
 	if (w->key != NULL && !sr_key_has_secret(w->key)) {
 		sr_recw_free(w);
@@ -1346,7 +1348,7 @@ sr_recw_open(struct sr_ctx *ctx, int fd, const struct sr_rec_meta *m,
 		return (r);
 	}
 	if ((w->cctx = ZSTD_createCCtx()) == NULL ||
-	    (w->index = calloc(INDEX_MAX, sizeof(*w->index))) == NULL ||
+	    (w->index = calloc(w->o.index_max, sizeof(*w->index))) == NULL ||
 	    build_envelope(w, m) != 0 || build_header(w, m, &hdr) != 0) {
 		wb_free(&hdr);
 		sr_recw_free(w);

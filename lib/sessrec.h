@@ -761,7 +761,8 @@ struct sr_rec_opts {
 	int level;		  /* zstd level; 0: 1 */
 	int no_sync;		  /* skip fdatasync (tests, benchmarks) */
 	const struct sr_key *key; /* NULL: unsigned (chain only) */
-	size_t reserve; /* bytes kept allocated past EOF; 0: 128 KiB */
+	size_t reserve;	  /* bytes kept allocated past EOF; 0: 128 KiB */
+	size_t index_max; /* index entries before thinning; 0: 64 Ki */
 };
 
 /*

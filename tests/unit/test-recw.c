@@ -634,6 +634,94 @@ test_write_failure(void **state)
 	sr_ctx_free(ctx);
 }
 
+/*
+ * The index keeps one entry per chunk until it is full, then every
+ * other one, and so on: bounded, spread over the whole session.
+ */
+static void
+test_index_thinning(void **state)
+{
+	char path[] = "/tmp/test-recw-XXXXXX";
+	struct sr_ctx *ctx = sr_ctx_new();
+	struct sr_rec_opts o;
+	struct sr_recw *w;
+	struct sr_event ev;
+	unsigned char *buf;
+	struct stat st;
+	size_t off, len, i, n = 0;
+	uint64_t want_step = 0;
+	int fd, kind, ver, found = 0;
+	uint32_t blen;
+
+	(void)state;
+	close(mkstemp(path));
+	memset(&o, 0, sizeof(o));
+	o.no_sync = 1;
+	o.index_max = 4;
+	w = start(ctx, path, &o, &fd);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = SR_EV_OUTPUT;
+	ev.data = (const unsigned char *)"x";
+	ev.len = 1;
+	for (i = 0; i < 20; i++) { /* 20 chunks: seq 1..20 */
+		ev.t_ns = (int64_t)i * 1000 * MS;
+		assert_int_equal(sr_recw_event(w, &ev), SR_OK);
+		assert_int_equal(sr_recw_flush(w, ev.t_ns), SR_OK);
+	}
+	assert_int_equal(sr_recw_seal(w, 20 * SR_NSEC_PER_SEC, SR_END_EXIT, 0),
+	    SR_OK);
+	sr_recw_free(w);
+	close(fd);
+	/* Find the index frame and check its entries. */
+	fd = open(path, O_RDONLY);
+	assert_int_equal(fstat(fd, &st), 0);
+	len = (size_t)st.st_size;
+	buf = malloc(len);
+	assert_int_equal(read(fd, buf, len), (ssize_t)len);
+	close(fd);
+	for (off = 0; off < len;) {
+		int r = sr_native_skip_parse(buf + off, len - off, &kind, &blen,
+		    &ver);
+
+		if (r == 1) {
+			if (kind == SR_NK_INDEX) {
+				const unsigned char *b = buf + off + 14;
+				struct sr_index_ent e;
+
+				found = 1;
+				n = sr_le32(b);
+				assert_int_equal(blen,
+				    4 + n * SR_INDEX_ENTRY_LEN);
+				for (i = 0; i < n; i++) {
+					sr_index_ent_decode(b + 4 +
+						i * SR_INDEX_ENTRY_LEN,
+					    &e);
+					if (i == 1)
+						want_step = e.seq - 1;
+					/* Evenly spaced from chunk 1. */
+					assert_int_equal(e.seq,
+					    1 + i * want_step);
+					assert_int_equal(e.t_ns,
+					    (int64_t)(e.seq - 1) * 1000 * MS);
+					/* The offset is a data frame's. */
+					assert_int_equal(sr_le32(buf + e.off),
+					    SR_ZSTD_MAGIC);
+				}
+			}
+			off += 14 + blen;
+		} else
+			off +=
+			    ZSTD_findFrameCompressedSize(buf + off, len - off);
+	}
+	assert_true(found);
+	assert_true(n >= 2 && n <= 4);
+	/* 20 chunks in at most 4 entries: every 8th (1, 9, 17). */
+	assert_int_equal(want_step, 8);
+	free(buf);
+	unlink(path);
+	sr_ctx_free(ctx);
+}
+
 static void
 test_session_id(void **state)
 {
@@ -669,6 +757,7 @@ main(void)
 		cmocka_unit_test(test_chunk_time),
 		cmocka_unit_test(test_gap),
 		cmocka_unit_test(test_write_failure),
+		cmocka_unit_test(test_index_thinning),
 		cmocka_unit_test(test_session_id),
 	};
 
