@@ -74,18 +74,16 @@
 #define SLICE_MAX (4 * 1024)
 #define INDEX_MAX (64 * 1024) /* 1.5 MiB; 18 hours of 1 s chunks */
 #define META_MAX  4096	      /* per metadata string, SECURITY.md F4 */
-
-/* A growable byte buffer without a limit of its own: callers bound it. */
-struct wbuf {
-	char *p;
-	size_t len;
-	size_t cap;
-};
+#define MARK_MAX  255	      /* marker label and detail from an event */
+/* Buffer limits, far above what the limits above produce. */
+#define MARK_BUF_MAX (64 * 1024)
+#define HDR_MAX	     (1024 * 1024)
+#define MSG_BUF_MAX  (1024 * 1024)
 
 /* Per direction: text, raw bytes of invalid sequences, a held tail. */
 struct dir {
-	struct wbuf txt; /* JSON-escaped, without quotes */
-	struct wbuf bin; /* "255,254" */
+	struct sr_buf txt; /* JSON-escaped, without quotes */
+	struct sr_buf bin; /* "255,254" */
 	unsigned char hold[4];
 	size_t nhold;
 	uint64_t bytes; /* bytes stored or still to be, for the seal */
@@ -106,15 +104,15 @@ struct sr_recw {
 	unsigned char rec_id[SR_RECID_LEN];
 	uint64_t host_seq;
 	int64_t start_wall_ns;
-	struct wbuf envelope; /* {"ver":...,"session":N,"id": */
-	struct wbuf first;    /* sr_* metadata keys for message 1 */
+	struct sr_buf envelope; /* {"ver":...,"session":N,"id": */
+	struct sr_buf first;	/* sr_* metadata keys for message 1 */
 
 	/* The message being built. */
 	uint64_t next_id;
 	int in_msg;
 	int64_t msg_pos_ms; /* ms of its first record */
 	int64_t msg_last_ms;
-	struct wbuf timing;
+	struct sr_buf timing;
 	enum run run;
 	uint64_t run_n; /* characters (placeholders for bin runs) */
 	uint64_t run_b; /* bytes, bin runs */
@@ -122,7 +120,7 @@ struct sr_recw {
 	unsigned rows, cols; /* last window, 0 unknown */
 
 	/* The chunk being built and the chain. */
-	struct wbuf plain;
+	struct sr_buf plain;
 	int64_t chunk_first_ns; /* -1 when empty */
 	uint64_t chunk_first_id;
 	int64_t last_ns;
@@ -130,7 +128,7 @@ struct sr_recw {
 	unsigned char h0[SR_HASH_LEN];
 	unsigned char h[SR_HASH_LEN];
 	ZSTD_CCtx *cctx;
-	struct wbuf frame; /* compressed frame + chain record */
+	struct sr_buf frame; /* compressed frame + chain record */
 
 	/* Checkpoints. */
 	uint32_t ck_no;
@@ -157,72 +155,32 @@ struct sr_recw {
 };
 
 static int
-wb_reserve(struct wbuf *b, size_t extra)
+wb_str(struct sr_buf *b, const char *s)
 {
-	size_t cap;
-	char *p;
-
-	if (b->cap - b->len >= extra)
-		return (0);
-	cap = b->cap != 0 ? b->cap : 256;
-	while (cap - b->len < extra) {
-		if (cap > SIZE_MAX / 2)
-			return (-1);
-		cap *= 2;
-	}
-	if ((p = realloc(b->p, cap)) == NULL)
-		return (-1);
-	b->p = p;
-	b->cap = cap;
-	return (0);
-}
-
-static int
-wb_add(struct wbuf *b, const void *p, size_t n)
-{
-	if (n == 0)
-		return (0);
-	if (wb_reserve(b, n) != 0)
-		return (-1);
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-	return (0);
-}
-
-static int
-wb_str(struct wbuf *b, const char *s)
-{
-	return (wb_add(b, s, strlen(s)));
+	return (sr_buf_append(b, s, strlen(s)));
 }
 
 /* Appends an unsigned decimal. */
 static int
-wb_u64(struct wbuf *b, uint64_t v)
+wb_u64(struct sr_buf *b, uint64_t v)
 {
 	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
 
 	do
 		*--p = (char)('0' + v % 10);
 	while ((v /= 10) != 0);
-	return (wb_add(b, p, (size_t)(e - p)));
+	return (sr_buf_append(b, p, (size_t)(e - p)));
 }
 
 static int
-wb_i64(struct wbuf *b, int64_t v)
+wb_i64(struct sr_buf *b, int64_t v)
 {
 	if (v < 0) {
-		if (wb_add(b, "-", 1) != 0)
+		if (sr_buf_append(b, "-", 1) != 0)
 			return (-1);
 		return (wb_u64(b, (uint64_t)0 - (uint64_t)v));
 	}
 	return (wb_u64(b, (uint64_t)v));
-}
-
-static void
-wb_free(struct wbuf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
 }
 
 /*
@@ -271,10 +229,10 @@ static const char json_esc[256] = {
 
 /* Appends valid UTF-8 text s[0..n) escaped; needs room for 6n bytes. */
 static void
-esc_text(struct wbuf *b, const unsigned char *s, size_t n)
+esc_text(struct sr_buf *b, const unsigned char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	char *d = b->p + b->len;
+	char *d = b->data + b->len;
 	size_t i = 0, j;
 
 	while (i < n) {
@@ -294,25 +252,15 @@ esc_text(struct wbuf *b, const unsigned char *s, size_t n)
 			*d++ = json_esc[s[i]];
 		i++;
 	}
-	b->len = (size_t)(d - b->p);
+	b->len = (size_t)(d - b->data);
+	*d = '\0';
 }
 
 /* JSON string for metadata: with quotes; invalid UTF-8 becomes U+FFFD. */
 static int
-wb_jstr(struct wbuf *b, const char *s)
+wb_jstr(struct sr_buf *b, const char *s)
 {
-	struct sr_buf t;
-	size_t n = strnlen(s, META_MAX);
-	int r;
-
-	sr_buf_init(&t, META_MAX * 6 + 3);
-	if (sr_str_json(&t, s, n) != SR_E_NONE) {
-		sr_buf_release(&t);
-		return (-1);
-	}
-	r = wb_add(b, t.data, t.len);
-	sr_buf_release(&t);
-	return (r);
+	return (sr_str_json(b, s, strnlen(s, META_MAX)));
 }
 
 static int
@@ -413,29 +361,28 @@ emit(struct sr_recw *w, const void *p, size_t n, size_t keep)
 static int
 emit_skip(struct sr_recw *w, int kind, const void *b, size_t n, size_t keep)
 {
-	struct wbuf f = { 0 };
+	struct sr_buf f;
 	unsigned char hdr[14];
 	int r;
 
-	if (wb_add(&f, hdr, sr_native_frame(hdr, kind, n)) != 0 ||
-	    wb_add(&f, b, n) != 0) {
-		wb_free(&f);
+	sr_buf_init(&f, sizeof(hdr) + n);
+	if (sr_buf_append(&f, hdr, sr_native_frame(hdr, kind, n)) != 0 ||
+	    sr_buf_append(&f, b, n) != 0) {
+		sr_buf_release(&f);
 		return (fail_nomem(w));
 	}
-	r = emit(w, f.p, f.len, keep);
-	wb_free(&f);
+	r = emit(w, f.data, f.len, keep);
+	sr_buf_release(&f);
 	return (r);
 }
 
 static int
-sign(struct sr_recw *w, const char *domain, unsigned char *body, size_t len,
-    unsigned char *key_id)
+sign(struct sr_recw *w, const char *domain, unsigned char *body, size_t len)
 {
 	if (w->key == NULL) {
 		memset(body + len - SR_SIG_LEN, 0, SR_SIG_LEN);
 		return (SR_OK);
 	}
-	(void)key_id;
 	return (sr_key_sign(w->key, domain, body, len - SR_SIG_LEN,
 	    body + len - SR_SIG_LEN, &w->err));
 }
@@ -458,8 +405,7 @@ checkpoint(struct sr_recw *w, int64_t now_ns)
 	if (w->key != NULL)
 		memcpy(k.key_id, sr_key_id(w->key), SR_KEYID_LEN);
 	sr_checkpoint_encode(&k, body);
-	if ((r = sign(w, SR_DOMAIN_CHECKPOINT, body, sizeof(body), NULL)) !=
-	    SR_OK)
+	if ((r = sign(w, SR_DOMAIN_CHECKPOINT, body, sizeof(body))) != SR_OK)
 		return (r);
 	if ((r = emit_skip(w, SR_NK_CHECKPOINT, body, sizeof(body),
 		 w->o.reserve)) != SR_OK)
@@ -477,7 +423,7 @@ checkpoint(struct sr_recw *w, int64_t now_ns)
 static int
 run_close(struct sr_recw *w)
 {
-	struct wbuf *t = &w->timing;
+	struct sr_buf *t = &w->timing;
 	int r = 0;
 
 	switch (w->run) {
@@ -485,14 +431,14 @@ run_close(struct sr_recw *w)
 		return (0);
 	case RUN_OUT_TXT:
 	case RUN_IN_TXT:
-		r = wb_add(t, w->run == RUN_OUT_TXT ? ">" : "<", 1);
+		r = sr_buf_append(t, w->run == RUN_OUT_TXT ? ">" : "<", 1);
 		r = r != 0 ? r : wb_u64(t, w->run_n);
 		break;
 	case RUN_OUT_BIN:
 	case RUN_IN_BIN:
-		r = wb_add(t, w->run == RUN_OUT_BIN ? "]" : "[", 1);
+		r = sr_buf_append(t, w->run == RUN_OUT_BIN ? "]" : "[", 1);
 		r = r != 0 ? r : wb_u64(t, w->run_n);
-		r = r != 0 ? r : wb_add(t, "/", 1);
+		r = r != 0 ? r : sr_buf_append(t, "/", 1);
 		r = r != 0 ? r : wb_u64(t, w->run_b);
 		break;
 	}
@@ -506,8 +452,10 @@ window_rec(struct sr_recw *w)
 {
 	if (w->rows == 0 && w->cols == 0)
 		return (0);
-	if (wb_add(&w->timing, "=", 1) != 0 || wb_u64(&w->timing, w->cols) ||
-	    wb_add(&w->timing, "x", 1) != 0 || wb_u64(&w->timing, w->rows))
+	if (sr_buf_append(&w->timing, "=", 1) != 0 ||
+	    wb_u64(&w->timing, w->cols) ||
+	    sr_buf_append(&w->timing, "x", 1) != 0 ||
+	    wb_u64(&w->timing, w->rows))
 		return (-1);
 	return (0);
 }
@@ -523,7 +471,8 @@ msg_at(struct sr_recw *w, int64_t t_ms)
 		return (window_rec(w));
 	}
 	if (t_ms > w->msg_last_ms) {
-		if (run_close(w) != 0 || wb_add(&w->timing, "+", 1) != 0 ||
+		if (run_close(w) != 0 ||
+		    sr_buf_append(&w->timing, "+", 1) != 0 ||
 		    wb_u64(&w->timing, (uint64_t)(t_ms - w->msg_last_ms)) != 0)
 			return (-1);
 		w->msg_last_ms = t_ms;
@@ -532,9 +481,10 @@ msg_at(struct sr_recw *w, int64_t t_ms)
 }
 
 static int
-json_key(struct wbuf *b, const char *k)
+json_key(struct sr_buf *b, const char *k)
 {
-	return (wb_add(b, ",\"", 2) || wb_str(b, k) || wb_add(b, "\":", 2));
+	return (sr_buf_append(b, ",\"", 2) || wb_str(b, k) ||
+	    sr_buf_append(b, "\":", 2));
 }
 
 /*
@@ -544,7 +494,7 @@ json_key(struct wbuf *b, const char *k)
 static int
 msg_close(struct sr_recw *w, const char *extra, size_t extralen)
 {
-	struct wbuf *p = &w->plain;
+	struct sr_buf *p = &w->plain;
 	int64_t tms;
 
 	if (!w->in_msg)
@@ -552,36 +502,40 @@ msg_close(struct sr_recw *w, const char *extra, size_t extralen)
 	if (run_close(w) != 0)
 		return (-1);
 	tms = w->start_wall_ns / SR_NSEC_PER_MSEC + w->msg_pos_ms;
-	if (wb_add(p, w->envelope.p, w->envelope.len) ||
+	if (sr_buf_append(p, w->envelope.data, w->envelope.len) ||
 	    wb_u64(p, w->next_id) || wb_str(p, ",\"pos\":") ||
 	    wb_i64(p, w->msg_pos_ms) || wb_str(p, ",\"time\":") ||
-	    wb_i64(p, tms / 1000) || wb_add(p, ".", 1) ||
-	    wb_add(p,
+	    wb_i64(p, tms / 1000) || sr_buf_append(p, ".", 1) ||
+	    sr_buf_append(p,
 		(char[]){ (char)('0' + tms % 1000 / 100),
 		    (char)('0' + tms % 100 / 10), (char)('0' + tms % 10) },
 		3) ||
 	    wb_str(p, ",\"timing\":\"") ||
-	    wb_add(p, w->timing.p, w->timing.len) ||
+	    sr_buf_append(p, w->timing.data, w->timing.len) ||
 	    wb_str(p, "\",\"in_txt\":\"") ||
-	    wb_add(p, w->in.txt.p, w->in.txt.len) ||
+	    sr_buf_append(p, w->in.txt.data, w->in.txt.len) ||
 	    wb_str(p, "\",\"in_bin\":[") ||
-	    wb_add(p, w->in.bin.p, w->in.bin.len) ||
+	    sr_buf_append(p, w->in.bin.data, w->in.bin.len) ||
 	    wb_str(p, "],\"out_txt\":\"") ||
-	    wb_add(p, w->out.txt.p, w->out.txt.len) ||
+	    sr_buf_append(p, w->out.txt.data, w->out.txt.len) ||
 	    wb_str(p, "\",\"out_bin\":[") ||
-	    wb_add(p, w->out.bin.p, w->out.bin.len) || wb_add(p, "]", 1))
+	    sr_buf_append(p, w->out.bin.data, w->out.bin.len) ||
+	    sr_buf_append(p, "]", 1))
 		return (-1);
-	if (w->next_id == 1 && wb_add(p, w->first.p, w->first.len) != 0)
+	if (w->next_id == 1 &&
+	    sr_buf_append(p, w->first.data, w->first.len) != 0)
 		return (-1);
-	if (extralen > 0 && wb_add(p, extra, extralen) != 0)
+	if (extralen > 0 && sr_buf_append(p, extra, extralen) != 0)
 		return (-1);
-	if (wb_add(p, "}\n", 2) != 0)
+	if (sr_buf_append(p, "}\n", 2) != 0)
 		return (-1);
 	w->next_id++;
 	w->in_msg = 0;
-	w->timing.len = 0;
-	w->in.txt.len = w->in.bin.len = 0;
-	w->out.txt.len = w->out.bin.len = 0;
+	sr_buf_reset(&w->timing);
+	sr_buf_reset(&w->in.txt);
+	sr_buf_reset(&w->in.bin);
+	sr_buf_reset(&w->out.txt);
+	sr_buf_reset(&w->out.bin);
 	return (0);
 }
 
@@ -597,12 +551,12 @@ add_bin(struct sr_recw *w, struct dir *d, enum run kind, const unsigned char *s,
 	w->run = kind;
 	w->run_n += placeholders;
 	w->run_b += n;
-	if (wb_reserve(&d->txt, placeholders * 3) != 0)
+	if (sr_buf_reserve(&d->txt, placeholders * 3) != 0)
 		return (-1);
 	for (i = 0; i < placeholders; i++)
-		wb_add(&d->txt, "\xef\xbf\xbd", 3);
+		sr_buf_append(&d->txt, "\xef\xbf\xbd", 3);
 	for (i = 0; i < n; i++) {
-		if ((d->bin.len > 0 && wb_add(&d->bin, ",", 1) != 0) ||
+		if ((d->bin.len > 0 && sr_buf_append(&d->bin, ",", 1) != 0) ||
 		    wb_u64(&d->bin, s[i]) != 0)
 			return (-1);
 	}
@@ -623,7 +577,7 @@ encode(struct sr_recw *w, struct dir *d, int out, const unsigned char *s,
 	enum run brun = out ? RUN_OUT_BIN : RUN_IN_BIN;
 	size_t i = 0, j, k, sub, chars;
 
-	if (wb_reserve(&d->txt, n * 6) != 0)
+	if (sr_buf_reserve(&d->txt, n * 6) != 0)
 		return (-1);
 	while (i < n) {
 		/* A run of valid text. */
@@ -727,8 +681,8 @@ gap_note(struct sr_recw *w, uint64_t bytes, int64_t from, int64_t to)
 	w->lost += bytes;
 }
 
-static int marker_msg(struct sr_recw *, int64_t, const char *, const char *,
-    size_t);
+static int marker_msg(struct sr_recw *, int64_t, const char *, size_t,
+    const char *, size_t);
 
 /* Writes the gap marker as the first message of the chunk. */
 static int
@@ -741,7 +695,7 @@ gap_marker(struct sr_recw *w, int64_t t_ns)
 	    "bytes=%" PRIu64 " from_ms=%" PRId64 " to_ms=%" PRId64,
 	    w->gap_bytes, (int64_t)(w->gap_from / SR_NSEC_PER_MSEC),
 	    (int64_t)(w->gap_to / SR_NSEC_PER_MSEC));
-	return (marker_msg(w, t_ns, "gap", d, (size_t)n));
+	return (marker_msg(w, t_ns, "gap", 3, d, (size_t)n));
 }
 
 /*
@@ -752,7 +706,7 @@ static int
 chunk_write(struct sr_recw *w, size_t keep)
 {
 	struct sr_chain_rec c;
-	unsigned char hdr[14], h[SR_HASH_LEN];
+	unsigned char hdr[14], h[SR_HASH_LEN], rec[SR_CHAIN_LEN];
 	size_t bound, clen;
 	uint64_t off = w->size;
 	int r;
@@ -762,12 +716,12 @@ chunk_write(struct sr_recw *w, size_t keep)
 	if (w->plain.len == 0)
 		return (SR_OK);
 	bound = ZSTD_compressBound(w->plain.len);
-	w->frame.len = 0;
-	if (wb_reserve(&w->frame, bound + 14 + SR_CHAIN_LEN) != 0)
+	sr_buf_reset(&w->frame);
+	if (sr_buf_reserve(&w->frame, bound + 14 + SR_CHAIN_LEN) != 0)
 		return (fail_nomem(w));
 	ZSTD_CCtx_reset(w->cctx, ZSTD_reset_session_only);
 	ZSTD_CCtx_setPledgedSrcSize(w->cctx, w->plain.len);
-	clen = ZSTD_compress2(w->cctx, w->frame.p, bound, w->plain.p,
+	clen = ZSTD_compress2(w->cctx, w->frame.data, bound, w->plain.data,
 	    w->plain.len);
 	if (ZSTD_isError(clen))
 		return (sr_error_set(&w->err, SR_FATAL, SR_E_NOMEM, NULL, NULL,
@@ -779,13 +733,14 @@ chunk_write(struct sr_recw *w, size_t keep)
 	c.clen = (uint32_t)clen;
 	c.stream = 0;
 	memcpy(h, w->h, SR_HASH_LEN);
-	sr_chain_step(h, c.seq, c.stream, c.t_ns, w->plain.p, w->plain.len);
+	sr_chain_step(h, c.seq, c.stream, c.t_ns, w->plain.data, w->plain.len);
 	memcpy(c.h, h, SR_HASH_LEN);
-	w->frame.len = clen;
-	wb_add(&w->frame, hdr, sr_native_frame(hdr, SR_NK_CHAIN, SR_CHAIN_LEN));
-	w->frame.len +=
-	    sr_chain_encode(&c, (unsigned char *)w->frame.p + w->frame.len);
-	r = emit(w, w->frame.p, w->frame.len, keep);
+	w->frame.len = clen; /* room reserved above: these fit */
+	(void)sr_buf_append(&w->frame, hdr,
+	    sr_native_frame(hdr, SR_NK_CHAIN, SR_CHAIN_LEN));
+	(void)sr_chain_encode(&c, rec);
+	(void)sr_buf_append(&w->frame, rec, sizeof(rec));
+	r = emit(w, w->frame.data, w->frame.len, keep);
 	if (r != SR_OK && w->size == off) {
 		/* Not stored: count it as lost (fail-open goes on). */
 		/* Terminal bytes lost, not the JSON that held them. */
@@ -794,7 +749,7 @@ chunk_write(struct sr_recw *w, size_t keep)
 		w->out.bytes -= w->out.chunk;
 		w->in.bytes -= w->in.chunk;
 		w->out.chunk = w->in.chunk = 0;
-		w->plain.len = 0;
+		sr_buf_reset(&w->plain);
 		w->chunk_first_ns = -1;
 		/* Its messages never reached the file: reuse their ids. */
 		w->next_id = w->chunk_first_id;
@@ -808,7 +763,7 @@ chunk_write(struct sr_recw *w, size_t keep)
 	w->ck_bytes += w->plain.len;
 	index_add(w, c.seq, c.t_ns, off);
 	w->out.chunk = w->in.chunk = 0;
-	w->plain.len = 0;
+	sr_buf_reset(&w->plain);
 	w->chunk_first_ns = -1;
 	if (w->chunk_has_gap)
 		w->gap_open = 0; /* told: a later loss is a new gap */
@@ -845,30 +800,25 @@ chunk_begin(struct sr_recw *w, int64_t t_ns)
 	return (0);
 }
 
+/* A message of its own: "sr_mark": label, and "sr_detail" when given. */
 static int
-marker_msg(struct sr_recw *w, int64_t t_ns, const char *label,
+marker_msg(struct sr_recw *w, int64_t t_ns, const char *label, size_t llen,
     const char *detail, size_t dlen)
 {
-	struct wbuf x = { 0 };
-	char *d;
+	struct sr_buf x;
 	int r;
 
 	if (w->in_msg && msg_close(w, NULL, 0) != 0)
 		return (-1);
 	if (chunk_begin(w, t_ns) != 0 || msg_at(w, t_ns / SR_NSEC_PER_MSEC))
 		return (-1);
-	r = json_key(&x, "sr_mark") || wb_jstr(&x, label);
-	if (r == 0 && detail != NULL && dlen > 0) {
-		if ((d = sr_strndup(detail, dlen)) == NULL)
-			r = -1;
-		else {
-			r = json_key(&x, "sr_detail") || wb_jstr(&x, d);
-			free(d);
-		}
-	}
+	sr_buf_init(&x, MARK_BUF_MAX);
+	r = json_key(&x, "sr_mark") || sr_str_json(&x, label, llen);
+	if (r == 0 && dlen > 0)
+		r = json_key(&x, "sr_detail") || sr_str_json(&x, detail, dlen);
 	if (r == 0)
-		r = msg_close(w, x.p, x.len);
-	wb_free(&x);
+		r = msg_close(w, x.data, x.len);
+	sr_buf_release(&x);
 	return (r);
 }
 
@@ -904,11 +854,16 @@ data_event(struct sr_recw *w, const struct sr_event *ev, int out)
 		if (chunk_begin(w, ev->t_ns) != 0 || msg_at(w, tms) != 0)
 			return (fail_nomem(w));
 		take = n < SLICE_MAX ? n : SLICE_MAX;
-		h = d->nhold;
-		memcpy(tmp, d->hold, h);
-		memcpy(tmp + h, s, take);
-		d->nhold = 0;
-		if (encode(w, d, out, tmp, h + take, 0) != 0)
+		if ((h = d->nhold) == 0)
+			r = encode(w, d, out, s, take, 0);
+		else {
+			/* A character cut at the last event goes first. */
+			memcpy(tmp, d->hold, h);
+			memcpy(tmp + h, s, take);
+			d->nhold = 0;
+			r = encode(w, d, out, tmp, h + take, 0);
+		}
+		if (r != 0)
 			return (fail_nomem(w));
 		d->bytes += take;
 		d->chunk += take;
@@ -953,7 +908,7 @@ sr_recw_event(struct sr_recw *w, const struct sr_event *ev)
 	case SR_EV_OUTPUT:
 	case SR_EV_INPUT:
 		if (ev->type == SR_EV_INPUT && (ev->flags & SR_EVF_MASKED)) {
-			if (marker_msg(w, t, "input-masked",
+			if (marker_msg(w, t, "input-masked", 12,
 				(const char *)ev->data,
 				ev->data != NULL ? ev->len : 0) != 0)
 				return (fail_nomem(w));
@@ -990,26 +945,22 @@ sr_recw_event(struct sr_recw *w, const struct sr_event *ev)
 	case SR_EV_SUSPEND:
 	case SR_EV_RESUME:
 		if (marker_msg(w, t,
-			ev->type == SR_EV_SUSPEND ? "suspend" : "resume", NULL,
-			0) != 0)
+			ev->type == SR_EV_SUSPEND ? "suspend" : "resume",
+			ev->type == SR_EV_SUSPEND ? 7 : 6, NULL, 0) != 0)
 			return (fail_nomem(w));
 		return (after_event(w, t));
 	case SR_EV_MARKER: {
-		char label[256];
-		size_t n =
-		    ev->len < sizeof(label) - 1 ? ev->len : sizeof(label) - 1;
-		const char *sp;
+		const char *l = (const char *)ev->data, *sp;
+		size_t n = ev->len < MARK_MAX ? ev->len : MARK_MAX;
 
 		/* "label detail...": the label is the first word. */
-		if (n > 0)
-			memcpy(label, ev->data, n);
-		label[n] = '\0';
-		if ((sp = memchr(label, ' ', n)) != NULL) {
-			label[sp - label] = '\0';
-			r = marker_msg(w, t, label, sp + 1,
-			    n - (size_t)(sp - label) - 1);
-		} else
-			r = marker_msg(w, t, n > 0 ? label : "mark", NULL, 0);
+		if (n == 0)
+			r = marker_msg(w, t, "mark", 4, NULL, 0);
+		else if ((sp = memchr(l, ' ', n)) != NULL)
+			r = marker_msg(w, t, l, (size_t)(sp - l), sp + 1,
+			    n - (size_t)(sp - l) - 1);
+		else
+			r = marker_msg(w, t, l, n, NULL, 0);
 		if (r != 0)
 			return (fail_nomem(w));
 		return (after_event(w, t));
@@ -1076,7 +1027,7 @@ int
 sr_recw_seal(struct sr_recw *w, int64_t now_ns, int reason, int status)
 {
 	struct sr_seal_rec s;
-	struct wbuf x = { 0 };
+	struct sr_buf x;
 	unsigned char body[SR_SEAL_LEN];
 	int r, first = SR_OK;
 
@@ -1085,6 +1036,7 @@ sr_recw_seal(struct sr_recw *w, int64_t now_ns, int reason, int status)
 	if (now_ns < w->last_ns)
 		now_ns = w->last_ns;
 	w->last_ns = now_ns;
+	sr_buf_init(&x, MARK_BUF_MAX);
 	/* Held bytes, then the end message, then the last chunk. */
 	if (flush_hold(w, &w->out, 1, now_ns) != 0 ||
 	    flush_hold(w, &w->in, 0, now_ns) != 0)
@@ -1095,11 +1047,11 @@ sr_recw_seal(struct sr_recw *w, int64_t now_ns, int reason, int status)
 	    msg_at(w, now_ns / SR_NSEC_PER_MSEC) != 0 ||
 	    json_key(&x, "sr_end") || wb_jstr(&x, sr_end_reason_name(reason)) ||
 	    json_key(&x, "sr_status") || wb_i64(&x, status) ||
-	    msg_close(w, x.p, x.len) != 0) {
-		wb_free(&x);
+	    msg_close(w, x.data, x.len) != 0) {
+		sr_buf_release(&x);
 		return (fail_nomem(w));
 	}
-	wb_free(&x);
+	sr_buf_release(&x);
 	/*
 	 * The last chunk may use the room kept for the end, all but what
 	 * the seal needs; the index is advisory and left out when it does
@@ -1125,7 +1077,7 @@ sr_recw_seal(struct sr_recw *w, int64_t now_ns, int reason, int status)
 	if (w->key != NULL)
 		memcpy(s.key_id, sr_key_id(w->key), SR_KEYID_LEN);
 	sr_seal_encode(&s, body);
-	if ((r = sign(w, SR_DOMAIN_SEAL, body, sizeof(body), NULL)) != SR_OK)
+	if ((r = sign(w, SR_DOMAIN_SEAL, body, sizeof(body))) != SR_OK)
 		return (r);
 	/* Nothing comes after the seal: no more room to keep. */
 	if ((r = emit_skip(w, SR_NK_SEAL, body, sizeof(body), 0)) != SR_OK)
@@ -1158,22 +1110,22 @@ sr_recw_free(struct sr_recw *w)
 	if (w == NULL)
 		return;
 	ZSTD_freeCCtx(w->cctx);
-	wb_free(&w->envelope);
-	wb_free(&w->first);
-	wb_free(&w->timing);
-	wb_free(&w->out.txt);
-	wb_free(&w->out.bin);
-	wb_free(&w->in.txt);
-	wb_free(&w->in.bin);
-	wb_free(&w->plain);
-	wb_free(&w->frame);
+	sr_buf_release(&w->envelope);
+	sr_buf_release(&w->first);
+	sr_buf_release(&w->timing);
+	sr_buf_release(&w->out.txt);
+	sr_buf_release(&w->out.bin);
+	sr_buf_release(&w->in.txt);
+	sr_buf_release(&w->in.bin);
+	sr_buf_release(&w->plain);
+	sr_buf_release(&w->frame);
 	free(w->index);
 	free(w);
 }
 
 /* Header JSON helpers: ,"key":"value" when value is set. */
 static int
-hs(struct wbuf *b, const char *k, const char *v)
+hs(struct sr_buf *b, const char *k, const char *v)
 {
 	if (v == NULL)
 		return (0);
@@ -1181,25 +1133,26 @@ hs(struct wbuf *b, const char *k, const char *v)
 }
 
 static int
-hn(struct wbuf *b, const char *k, int64_t v)
+hn(struct sr_buf *b, const char *k, int64_t v)
 {
 	return (json_key(b, k) || wb_i64(b, v));
 }
 
 static int
-hex(struct wbuf *b, const unsigned char *p, size_t n)
+hex(struct sr_buf *b, const unsigned char *p, size_t n)
 {
 	static const char d[] = "0123456789abcdef";
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (wb_add(b, &d[p[i] >> 4], 1) || wb_add(b, &d[p[i] & 15], 1))
+		if (sr_buf_append(b, &d[p[i] >> 4], 1) ||
+		    sr_buf_append(b, &d[p[i] & 15], 1))
 			return (-1);
 	return (0);
 }
 
 static int
-build_header(struct sr_recw *w, const struct sr_rec_meta *m, struct wbuf *b)
+build_header(struct sr_recw *w, const struct sr_rec_meta *m, struct sr_buf *b)
 {
 	static const struct {
 		unsigned bit;
@@ -1240,23 +1193,23 @@ build_header(struct sr_recw *w, const struct sr_rec_meta *m, struct wbuf *b)
 	    hs(b, "target", m->target) || hs(b, "ticket", m->ticket) ||
 	    hs(b, "cwd", m->cwd) || hs(b, "command", m->command);
 	if (r == 0 && m->argv != NULL) {
-		r = json_key(b, "argv") || wb_add(b, "[", 1);
+		r = json_key(b, "argv") || sr_buf_append(b, "[", 1);
 		for (i = 0; r == 0 && m->argv[i] != NULL && i < 1024; i++)
-			r = (i > 0 && wb_add(b, ",", 1)) ||
+			r = (i > 0 && sr_buf_append(b, ",", 1)) ||
 			    wb_jstr(b, m->argv[i]);
-		r = r || wb_add(b, "]", 1);
+		r = r || sr_buf_append(b, "]", 1);
 	}
 	r = r || json_key(b, "input") ||
 	    wb_str(b, m->input ? "true" : "false") || hs(b, "mask", m->mask) ||
-	    json_key(b, "claimed") || wb_add(b, "[", 1);
+	    json_key(b, "claimed") || sr_buf_append(b, "[", 1);
 	for (i = k = 0; r == 0 && i < nitems(claims); i++)
 		if (m->claimed & claims[i].bit)
-			r = (k++ > 0 && wb_add(b, ",", 1)) ||
+			r = (k++ > 0 && sr_buf_append(b, ",", 1)) ||
 			    wb_jstr(b, claims[i].name);
-	r = r || wb_add(b, "]", 1) ||
+	r = r || sr_buf_append(b, "]", 1) ||
 	    hn(b, "chunk_ms", w->o.chunk_ns / SR_NSEC_PER_MSEC) ||
 	    hn(b, "checkpoint_ms", w->o.checkpoint_ns / SR_NSEC_PER_MSEC) ||
-	    wb_add(b, "}", 1);
+	    sr_buf_append(b, "}", 1);
 	return (r);
 }
 
@@ -1264,7 +1217,7 @@ build_header(struct sr_recw *w, const struct sr_rec_meta *m, struct wbuf *b)
 static int
 build_envelope(struct sr_recw *w, const struct sr_rec_meta *m)
 {
-	struct wbuf *e = &w->envelope, *f = &w->first;
+	struct sr_buf *e = &w->envelope, *f = &w->first;
 	int r;
 
 	r = wb_str(e, "{\"ver\":\"2.3\",\"host\":") ||
@@ -1290,12 +1243,13 @@ sr_recw_open(struct sr_ctx *ctx, int fd, const struct sr_rec_meta *m,
     const struct sr_rec_opts *opts, struct sr_recw **wp, struct sr_error *err)
 {
 	struct sr_recw *w;
-	struct wbuf hdr = { 0 };
+	struct sr_buf hdr;
 	struct stat st;
 	int r;
 
 	*wp = NULL;
 	sr_error_clear(err);
+	sr_buf_init(&hdr, HDR_MAX);
 	if (m == NULL || m->session_id == NULL)
 		return (sr_error_set(err, SR_FATAL, SR_E_MISUSE, NULL, NULL,
 		    "no session id"));
@@ -1305,6 +1259,15 @@ sr_recw_open(struct sr_ctx *ctx, int fd, const struct sr_rec_meta *m,
 	w->ctx = ctx;
 	w->fd = fd;
 	sr_error_clear(&w->err);
+	sr_buf_init(&w->envelope, HDR_MAX);
+	sr_buf_init(&w->first, HDR_MAX);
+	sr_buf_init(&w->timing, MSG_BUF_MAX);
+	sr_buf_init(&w->out.txt, MSG_BUF_MAX);
+	sr_buf_init(&w->out.bin, MSG_BUF_MAX);
+	sr_buf_init(&w->in.txt, MSG_BUF_MAX);
+	sr_buf_init(&w->in.bin, MSG_BUF_MAX);
+	sr_buf_init(&w->plain, 2 * SR_CHUNK_WRITE_MAX);
+	sr_buf_init(&w->frame, 4 * SR_CHUNK_WRITE_MAX);
 	if (opts != NULL)
 		w->o = *opts;
 	if (w->o.chunk_ns <= 0)
@@ -1350,7 +1313,7 @@ sr_recw_open(struct sr_ctx *ctx, int fd, const struct sr_rec_meta *m,
 	if ((w->cctx = ZSTD_createCCtx()) == NULL ||
 	    (w->index = calloc(w->o.index_max, sizeof(*w->index))) == NULL ||
 	    build_envelope(w, m) != 0 || build_header(w, m, &hdr) != 0) {
-		wb_free(&hdr);
+		sr_buf_release(&hdr);
 		sr_recw_free(w);
 		return (sr_error_set(err, SR_FATAL, SR_E_NOMEM, NULL, NULL,
 		    "out of memory"));
@@ -1359,18 +1322,18 @@ sr_recw_open(struct sr_ctx *ctx, int fd, const struct sr_rec_meta *m,
 	ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_contentSizeFlag, 1);
 	ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1);
 	ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_windowLog, SR_NATIVE_WINDOWLOG);
-	sr_chain_h0(w->h0, hdr.p, hdr.len);
+	sr_chain_h0(w->h0, hdr.data, hdr.len);
 	memcpy(w->h, w->h0, SR_HASH_LEN);
 	/* The header and checkpoint 0, synced, before the session starts. */
-	if ((r = emit_skip(w, SR_NK_HEADER, hdr.p, hdr.len, w->o.reserve)) !=
+	if ((r = emit_skip(w, SR_NK_HEADER, hdr.data, hdr.len, w->o.reserve)) !=
 		SR_OK ||
 	    (r = checkpoint(w, 0)) != SR_OK) {
 		*err = w->err;
-		wb_free(&hdr);
+		sr_buf_release(&hdr);
 		sr_recw_free(w);
 		return (r);
 	}
-	wb_free(&hdr);
+	sr_buf_release(&hdr);
 	*wp = w;
 	return (SR_OK);
 }
