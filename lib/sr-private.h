@@ -248,7 +248,11 @@ sr_utf8_seq(const unsigned char *s, size_t len, size_t *sub)
 	return (n);
 }
 
-/* Writes cp (at most U+10FFFF, not a surrogate) as UTF-8; its length. */
+/*
+ * Writes cp as UTF-8; its length.  Any value below 2^21 gets the UTF-8
+ * bit pattern, so a surrogate or a value past U+10FFFF comes out as
+ * bytes that are not valid UTF-8 (screen.c relies on that).
+ */
 static inline size_t
 sr_utf8_put(unsigned char *d, uint32_t cp)
 {

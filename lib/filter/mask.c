@@ -190,12 +190,18 @@ line_matches(struct sr_mask *m)
  * again; only a change to the line can make it match anew.
  */
 static void
+prompt_spent(struct sr_mask *m)
+{
+	m->dirty = 0;
+	m->match = 0;
+}
+
+static void
 not_feedback(struct sr_mask *m)
 {
 	if (m->span == SPAN_PROMPT) {
 		m->span = SPAN_NONE;
-		m->dirty = 0;
-		m->match = 0;
+		prompt_spent(m);
 	}
 }
 
@@ -262,6 +268,24 @@ text(struct sr_mask *m, const unsigned char *p, size_t n)
 	}
 }
 
+/*
+ * A C0 byte inside an ESC or CSI sequence: ESC starts anew, CAN and SUB
+ * cancel, the others act as in text.  1 when c was one of them.
+ */
+static int
+seq_c0(struct sr_mask *m, unsigned char c)
+{
+	if (c >= 0x20)
+		return (0);
+	if (c == ESC)
+		m->es = E_ESC;
+	else if (c == CAN || c == SUB)
+		m->es = E_GROUND;
+	else
+		control(m, c);
+	return (1);
+}
+
 /* Final byte of a CSI: erase, cursor left, SGR and modes are feedback. */
 static void
 csi_final(struct sr_mask *m, unsigned char c)
@@ -302,13 +326,9 @@ sr_mask_output(struct sr_mask *m, const void *buf, size_t len)
 			break;
 		case E_ESC:
 		case E_ESC_INTER:
-			if (c == ESC)
-				m->es = E_ESC;
-			else if (c == CAN || c == SUB)
-				m->es = E_GROUND;
-			else if (c < 0x20)
-				control(m, c);
-			else if (c < 0x30)
+			if (seq_c0(m, c))
+				break;
+			if (c < 0x30)
 				m->es = E_ESC_INTER;
 			else if (m->es == E_ESC && c == '[') {
 				m->es = E_CSI;
@@ -328,13 +348,9 @@ sr_mask_output(struct sr_mask *m, const void *buf, size_t len)
 				m->es = E_GROUND; /* not a sequence */
 			break;
 		case E_CSI:
-			if (c == ESC)
-				m->es = E_ESC;
-			else if (c == CAN || c == SUB)
-				m->es = E_GROUND;
-			else if (c < 0x20)
-				control(m, c);
-			else if (c < 0x30)
+			if (seq_c0(m, c))
+				break;
+			if (c < 0x30)
 				m->csi_inter = 1;
 			else if (c < 0x40) {
 				if (m->csi_private < 0)
@@ -421,8 +437,7 @@ sr_mask_input(struct sr_mask *m, const void *buf, size_t len, int echo_off,
 		if (m->lines < UINT_MAX)
 			m->lines++;
 		/* The prompt is used up: only a new one masks again. */
-		m->dirty = 0;
-		m->match = 0;
+		prompt_spent(m);
 		return (n);
 	}
 

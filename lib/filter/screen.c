@@ -390,33 +390,15 @@ sr_screen_replies(const struct sr_screen *s)
 /*
  * Encodes a cell's code point as UTF-8.  Surrogates and values past
  * U+10FFFF (libvterm's decoder lets some through) come out as bytes that
- * are not valid UTF-8, which sr_str_escape() then writes as \xNN.
+ * are not valid UTF-8, which sr_str_escape() then writes as \xNN:
+ * sr_utf8_put() follows the same bit pattern up to 2^21, and 0xff
+ * stands for anything larger.
  */
 static size_t
 put_cp(unsigned char *p, uint32_t cp)
 {
-	if (cp < 0x80) {
-		p[0] = (unsigned char)cp;
-		return (1);
-	}
-	if (cp < 0x800) {
-		p[0] = (unsigned char)(0xc0 | cp >> 6);
-		p[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		return (2);
-	}
-	if (cp < 0x10000) {
-		p[0] = (unsigned char)(0xe0 | cp >> 12);
-		p[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		p[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		return (3);
-	}
-	if (cp < 0x200000) {
-		p[0] = (unsigned char)(0xf0 | cp >> 18);
-		p[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
-		p[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		p[3] = (unsigned char)(0x80 | (cp & 0x3f));
-		return (4);
-	}
+	if (cp < 0x200000)
+		return (sr_utf8_put(p, cp));
 	p[0] = 0xff; /* not UTF-8 at all */
 	return (1);
 }

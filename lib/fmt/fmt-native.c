@@ -258,6 +258,18 @@ chunk_keep(struct sr_reader *r, int chained)
 	return (spool_add(r, st->chunk.data, st->chunk.len));
 }
 
+/* The pending chunk is followed by something other than its chain record. */
+static int
+chunk_unchained(struct sr_reader *r)
+{
+	struct nat_state *st = r->state;
+
+	(void)nat_warn(r, SR_E_FORMAT, st->poff,
+	    "chunk %llu at offset %lld has no chain record",
+	    (unsigned long long)(st->seq + 1), (long long)st->poff);
+	return (chunk_keep(r, 0));
+}
+
 /*
  * Frames.
  */
@@ -312,6 +324,18 @@ skip_bytes(struct sr_reader *r, struct sr_stream *s, int64_t off, uint64_t n)
 		n -= avail;
 	}
 	return (SR_OK);
+}
+
+/* Skips the whole skippable frame at off, whose body is len bytes. */
+static int
+skip_frame(struct sr_reader *r, struct sr_stream *s, int64_t off, uint32_t len)
+{
+	int ret;
+
+	ret = skip_bytes(r, s, off, (uint64_t)len + SR_NATIVE_SKIPHDR);
+	if (ret == NW_STOP)
+		return (nat_torn(r, SR_E_FORMAT, off, NULL));
+	return (ret == SR_OK ? NW_NEXT : ret);
 }
 
 /* Whether hex (2n lowercase or uppercase hex digits) spells b[0..n). */
@@ -476,12 +500,7 @@ walk_skip(struct sr_reader *r, struct sr_stream *s, int64_t off,
 		    "foreign skippable frame of %lu bytes at offset %lld "
 		    "skipped",
 		    (unsigned long)len, (long long)off);
-		if ((ret = skip_bytes(r, s, off,
-			 (uint64_t)len + SR_NATIVE_SKIPHDR)) != SR_OK)
-			return (ret == NW_STOP
-				? nat_torn(r, SR_E_FORMAT, off, NULL)
-				: ret);
-		return (NW_NEXT);
+		return (skip_frame(r, s, off, len));
 	}
 	if (version != SR_NATIVE_VERSION || kind == SR_NK_HEADER ||
 	    (kind != SR_NK_CHAIN && kind != SR_NK_CHECKPOINT &&
@@ -492,12 +511,7 @@ walk_skip(struct sr_reader *r, struct sr_stream *s, int64_t off,
 		    kind == SR_NK_HEADER ? "second header" : "unknown",
 		    kind > 0x20 && kind < 0x7f ? kind : '?', version,
 		    (long long)off);
-		if ((ret = skip_bytes(r, s, off,
-			 (uint64_t)len + SR_NATIVE_SKIPHDR)) != SR_OK)
-			return (ret == NW_STOP
-				? nat_torn(r, SR_E_FORMAT, off, NULL)
-				: ret);
-		return (NW_NEXT);
+		return (skip_frame(r, s, off, len));
 	}
 	if (blen > SR_SKIP_READ_MAX)
 		return (nat_torn(r, SR_E_LIMIT, off,
@@ -506,13 +520,8 @@ walk_skip(struct sr_reader *r, struct sr_stream *s, int64_t off,
 	if ((ret = read_body(r, s, off, blen)) != SR_OK)
 		return (
 		    ret == NW_STOP ? nat_torn(r, SR_E_FORMAT, off, NULL) : ret);
-	if (st->pending && kind != SR_NK_CHAIN) {
-		(void)nat_warn(r, SR_E_FORMAT, st->poff,
-		    "chunk %llu at offset %lld has no chain record",
-		    (unsigned long long)(st->seq + 1), (long long)st->poff);
-		if (chunk_keep(r, 0) != SR_OK)
-			return (SR_FAILED);
-	}
+	if (st->pending && kind != SR_NK_CHAIN && chunk_unchained(r) != SR_OK)
+		return (SR_FAILED);
 	if (st->have_seal && kind != SR_NK_ABANDONED)
 		after_seal(r, off);
 	switch (kind) {
@@ -568,13 +577,8 @@ walk_data(struct sr_reader *r, struct sr_stream *s, int64_t off,
 	size_t zr, room, ipos;
 	int done = 0;
 
-	if (st->pending) {
-		(void)nat_warn(r, SR_E_FORMAT, st->poff,
-		    "chunk %llu at offset %lld has no chain record",
-		    (unsigned long long)(st->seq + 1), (long long)st->poff);
-		if (chunk_keep(r, 0) != SR_OK)
-			return (SR_FAILED);
-	}
+	if (st->pending && chunk_unchained(r) != SR_OK)
+		return (SR_FAILED);
 	seq = st->seq + 1;
 	if (st->have_seal)
 		after_seal(r, off);

@@ -1821,18 +1821,6 @@ tl_init(struct sr_reader *r)
 	sr_buf_init(&st->key2, (size_t)st->linemax + 8);
 }
 
-static int
-tlog_open(struct sr_reader *r)
-{
-	struct tl_state *st = r->state;
-	int ret;
-
-	tl_init(r);
-	if ((ret = sr_reader_stream_open(r, "", 0, &st->s)) != SR_OK)
-		return (ret < SR_FAILED ? ret : SR_FAILED);
-	return (tl_index(r));
-}
-
 int
 sr_tlog_open_stream(struct sr_reader *r, struct sr_stream *s)
 {
@@ -1841,6 +1829,17 @@ sr_tlog_open_stream(struct sr_reader *r, struct sr_stream *s)
 	tl_init(r);
 	st->s = s;
 	return (tl_index(r));
+}
+
+static int
+tlog_open(struct sr_reader *r)
+{
+	struct sr_stream *s = NULL;
+	int ret;
+
+	if ((ret = sr_reader_stream_open(r, "", 0, &s)) != SR_OK)
+		return (ret < SR_FAILED ? ret : SR_FAILED);
+	return (sr_tlog_open_stream(r, s));
 }
 
 static void
