@@ -63,14 +63,19 @@ keygen_dir(const char *dir)
 	return (SR_EXIT_UNREADABLE);
 }
 
+static int
+keygen_exists(const char *path)
+{
+	sr_warnx("'%s' exists; use -f to replace it", path);
+	return (SR_EXIT_NEGATIVE);
+}
+
 /* Exit status for a failed save: 1 when the file was there already. */
 static int
 keygen_failed(const struct sr_error *err)
 {
-	if (err->cat == SR_E_IO && err->errnum == EEXIST) {
-		sr_warnx("'%s' exists; use -f to replace it", err->path);
-		return (SR_EXIT_NEGATIVE);
-	}
+	if (err->cat == SR_E_IO && err->errnum == EEXIST)
+		return (keygen_exists(err->path));
 	sr_warn_error("", err);
 	return (err->cat == SR_E_NOMEM ? SR_EXIT_INTERNAL : SR_EXIT_UNREADABLE);
 }
@@ -101,11 +106,10 @@ cmd_keygen_exec(struct sr_args *a)
 	if ((rc = keygen_dir(dir)) != SR_EXIT_OK)
 		return (rc);
 	/* Check both first: never leave half of a new pair beside an old. */
-	if (!force && (lstat(keypath, &st) == 0 || lstat(pubpath, &st) == 0)) {
-		sr_warnx("'%s' exists; use -f to replace it",
-		    lstat(keypath, &st) == 0 ? keypath : pubpath);
-		return (SR_EXIT_NEGATIVE);
-	}
+	if (!force && lstat(keypath, &st) == 0)
+		return (keygen_exists(keypath));
+	if (!force && lstat(pubpath, &st) == 0)
+		return (keygen_exists(pubpath));
 	sr_error_clear(&err);
 	if (sr_key_generate(&k, &err) != SR_OK) {
 		sr_warn_error("cannot make a key:", &err);

@@ -36,7 +36,6 @@
 #include <limits.h>
 #include <pwd.h>
 #include <regex.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,22 +92,6 @@ static const struct {
 	{ "echo-off+prompt", SR_MASK_ECHO_OFF_PROMPT },
 	{ "off", SR_MASK_OFF },
 };
-
-static void __attribute__((noreturn)) refuse(const char *fmt, ...)
-    SR_PRINTF(1, 2);
-
-/* The recorder cannot start: a message, and exit 125. */
-static void
-refuse(const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	sr_errx(EXIT_RECORDER, "%s", msg);
-}
 
 static int
 parse_bool(const char *v, int *out)
@@ -168,7 +151,7 @@ parse_interval(const char *v, int64_t *ns)
 static void __attribute__((noreturn)) bad_config(const char *path,
     const struct sr_config *c, const char *key, const char *v)
 {
-	refuse("%s: line %d: bad value for %s: '%s'", path,
+	sr_errx(EXIT_RECORDER, "%s: line %d: bad value for %s: '%s'", path,
 	    sr_config_line(c, key), key, v);
 }
 
@@ -305,15 +288,16 @@ ticket_policy(const struct sr_config *c, const char *cpath, const char *ticket,
 	if (req && (ticket == NULL || *ticket == '\0')) {
 		syslog(LOG_AUTHPRIV | LOG_WARNING,
 		    "refused a session for %s: no ticket", user);
-		refuse("a ticket is required: use --ticket or SESSREC_TICKET");
+		sr_errx(EXIT_RECORDER,
+		    "a ticket is required: use --ticket or SESSREC_TICKET");
 	}
 	if ((v = sr_config_get(c, "ticket_regex")) == NULL || *v == '\0' ||
 	    ticket == NULL)
 		return;
 	if ((rc = regcomp(&re, v, REG_EXTENDED | REG_NOSUB)) != 0) {
 		(void)regerror(rc, &re, ebuf, sizeof(ebuf));
-		refuse("%s: line %d: bad ticket_regex: %s", cpath,
-		    sr_config_line(c, "ticket_regex"), ebuf);
+		sr_errx(EXIT_RECORDER, "%s: line %d: bad ticket_regex: %s",
+		    cpath, sr_config_line(c, "ticket_regex"), ebuf);
 	}
 	rc = regexec(&re, ticket, 0, NULL, 0);
 	regfree(&re);
@@ -322,8 +306,8 @@ ticket_policy(const struct sr_config *c, const char *cpath, const char *ticket,
 		    "refused a session for %s: ticket does not match the "
 		    "policy",
 		    user);
-		refuse("ticket '%s' does not match the required format",
-		    ticket);
+		sr_errx(EXIT_RECORDER,
+		    "ticket '%s' does not match the required format", ticket);
 	}
 }
 
@@ -349,16 +333,6 @@ proc_number(const char *path)
 	if (errno != 0 || end == buf || v < 0 || v >= 4294967295LL)
 		return (-1);
 	return (v);
-}
-
-/* Keeps chars that are allowed; others become '_'. */
-static void
-sanitize(char *s, const char *extra)
-{
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-			(*s >= '0' && *s <= '9') || strchr(extra, *s) != NULL))
-			*s = '_';
 }
 
 /*
@@ -556,7 +530,8 @@ create_file(const struct settings *s, const char *sid, int64_t start_ns,
 			int e = errno;
 
 			umask(old);
-			refuse("cannot create directory '%s': %s", s->output,
+			sr_errx(EXIT_RECORDER,
+			    "cannot create directory '%s': %s", s->output,
 			    strerror(e));
 		}
 		if (gmtime_r(&t, &tm) == NULL ||
@@ -566,11 +541,12 @@ create_file(const struct settings *s, const char *sid, int64_t start_ns,
 			s->output[n - 1] == '/' ? "" : "/", stamp,
 			sid) >= len) {
 			umask(old);
-			refuse("output path too long: '%s'", s->output);
+			sr_errx(EXIT_RECORDER, "output path too long: '%s'",
+			    s->output);
 		}
 	} else if (strlcpy(path, s->output, len) >= len) {
 		umask(old);
-		refuse("output path too long: '%s'", s->output);
+		sr_errx(EXIT_RECORDER, "output path too long: '%s'", s->output);
 	}
 	fd = open(path,
 	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC,
@@ -579,7 +555,8 @@ create_file(const struct settings *s, const char *sid, int64_t start_ns,
 		int e = errno;
 
 		umask(old);
-		refuse("cannot create '%s': %s", path, strerror(e));
+		sr_errx(EXIT_RECORDER, "cannot create '%s': %s", path,
+		    strerror(e));
 	}
 	umask(old);
 	return (fd);
@@ -662,15 +639,6 @@ child_env(const char *term, char *termvar, size_t len)
 	return (env);
 }
 
-static int64_t
-mono_now(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * SR_NSEC_PER_SEC + ts.tv_nsec);
-}
-
 static int
 cmd_record_exec(struct sr_args *a)
 {
@@ -704,8 +672,9 @@ cmd_record_exec(struct sr_args *a)
 	 * here yet, so refuse rather than hand out root.
 	 */
 	if (secure_mode())
-		refuse("refusing to run set-id: run sessrec record as the "
-		       "user, or from a root login path that drops privileges");
+		sr_errx(EXIT_RECORDER,
+		    "refusing to run set-id: run sessrec record as the "
+		    "user, or from a root login path that drops privileges");
 
 	/*
 	 * The system configuration always counts for the ticket policy, so
@@ -743,9 +712,11 @@ cmd_record_exec(struct sr_args *a)
 		if (sr_mask_new(s.mask, s.prompt, &mask, &err) != SR_OK) {
 			/* sessrec-record(1): a bad expression is 125. */
 			if (s.prompt_cli)
-				refuse("bad --prompt-regex '%s': %s", s.prompt,
+				sr_errx(EXIT_RECORDER,
+				    "bad --prompt-regex '%s': %s", s.prompt,
 				    err.msg);
-			refuse("%s: line %d: bad passprompt_regex: %s", cpath,
+			sr_errx(EXIT_RECORDER,
+			    "%s: line %d: bad passprompt_regex: %s", cpath,
 			    sr_config_line(userc != NULL ? userc : sysc,
 				"passprompt_regex"),
 			    err.msg);
@@ -803,7 +774,7 @@ cmd_record_exec(struct sr_args *a)
 		m.tty = ttyname_buf;
 	if ((v = getenv("TERM")) != NULL && *v != '\0') {
 		(void)strlcpy(term, v, sizeof(term));
-		sanitize(term, "._+-");
+		sr_pty_sanitize(term);
 		m.term = term;
 		m.claimed |= SR_CLAIMED_TERM;
 	}
@@ -836,10 +807,11 @@ cmd_record_exec(struct sr_args *a)
 
 		m.start_ns = sr_time_now();
 		memset(&rc, 0, sizeof(rc));
-		rc.t0_mono = mono_now();
+		rc.t0_mono = sr_mono_ns();
 		sr_error_clear(&err);
 		if (sr_session_id_new(m.start_ns, sid, &err) != SR_OK)
-			refuse("cannot make a session id: %s", err.msg);
+			sr_errx(EXIT_RECORDER, "cannot make a session id: %s",
+			    err.msg);
 		m.session_id = sid;
 
 		o.chunk_ns = s.chunk_ns;

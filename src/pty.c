@@ -177,8 +177,8 @@ static const int relay_signals[] = {
 	SIGCONT,
 };
 
-static int64_t
-mono_ns(void)
+int64_t
+sr_mono_ns(void)
 {
 	struct timespec ts;
 
@@ -189,7 +189,7 @@ mono_ns(void)
 static int64_t
 now_ns(const struct relay *r)
 {
-	return (mono_ns() - r->t0);
+	return (sr_mono_ns() - r->t0);
 }
 
 void
@@ -257,6 +257,15 @@ sr_pty_fix_stdio(void)
 	for (fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF)
 			(void)open("/dev/null", O_RDWR);
+}
+
+void
+sr_pty_sanitize(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+			(*s >= '0' && *s <= '9') || strchr("._+-", *s) != NULL))
+			*s = '_';
 }
 
 static void
@@ -621,7 +630,7 @@ static int
 writer_stop(struct relay *r, int reason, int status, int64_t budget)
 {
 	struct timespec ts;
-	int64_t until = mono_ns() + (budget > 0 ? budget : r->stall_ns);
+	int64_t until = sr_mono_ns() + (budget > 0 ? budget : r->stall_ns);
 	uint64_t seen;
 	int done;
 
@@ -640,7 +649,7 @@ writer_stop(struct relay *r, int reason, int status, int64_t budget)
 			break;
 		/* Still storing the queue: not stalled. */
 		seen = r->consumed;
-		until = mono_ns() + r->stall_ns;
+		until = sr_mono_ns() + r->stall_ns;
 	}
 	done = r->finished;
 	pthread_mutex_unlock(&r->mu);
@@ -809,6 +818,17 @@ child_exec(const struct sr_relay_cfg *cfg, int s, int ep)
 	child_fail(ep, 1);
 }
 
+static void
+set_winsize(int fd, unsigned rows, unsigned cols)
+{
+	struct winsize ws;
+
+	memset(&ws, 0, sizeof(ws));
+	ws.ws_row = (unsigned short)rows;
+	ws.ws_col = (unsigned short)cols;
+	(void)ioctl(fd, TIOCSWINSZ, &ws);
+}
+
 /*
  * Opens the pty, gives the slave the user's modes and window size (or
  * no echo when input is not a terminal, as script(1) does) and starts
@@ -819,7 +839,6 @@ spawn(struct relay *r)
 {
 	struct spawn_err se;
 	struct termios tio;
-	struct winsize ws;
 	char name[128];
 	int m, s, ep[2], st;
 	ssize_t n;
@@ -839,10 +858,7 @@ spawn(struct relay *r)
 	}
 	if (r->tty->is_tty) {
 		(void)tcsetattr(s, TCSANOW, &r->tty->saved);
-		memset(&ws, 0, sizeof(ws));
-		ws.ws_row = (unsigned short)r->rows;
-		ws.ws_col = (unsigned short)r->cols;
-		(void)ioctl(s, TIOCSWINSZ, &ws);
+		set_winsize(s, r->rows, r->cols);
 	} else if (tcgetattr(s, &tio) == 0) {
 		tio.c_lflag &= ~(ECHO | ECHONL);
 		(void)tcsetattr(s, TCSANOW, &tio);
@@ -892,7 +908,6 @@ fg_name(const struct relay *r, char *buf, size_t len)
 	char path[64];
 	pid_t pg = tcgetpgrp(r->master);
 	ssize_t n = -1;
-	size_t i;
 	int fd;
 
 	if (pg > 0) {
@@ -909,13 +924,7 @@ fg_name(const struct relay *r, char *buf, size_t len)
 	while (n > 0 && buf[n - 1] == '\n')
 		n--;
 	buf[n] = '\0';
-	/* It goes into "k=v k=v": no spaces, nothing odd. */
-	for (i = 0; i < (size_t)n; i++)
-		if (!((buf[i] >= 'a' && buf[i] <= 'z') ||
-			(buf[i] >= 'A' && buf[i] <= 'Z') ||
-			(buf[i] >= '0' && buf[i] <= '9') || buf[i] == '.' ||
-			buf[i] == '_' || buf[i] == '-' || buf[i] == '+'))
-			buf[i] = '_';
+	sr_pty_sanitize(buf);
 }
 
 static void
@@ -979,7 +988,6 @@ start_stop(struct relay *r, int reason, int sig)
 static void
 winch(struct relay *r)
 {
-	struct winsize ws;
 	unsigned rows, cols;
 
 	r->winch_due = 0;
@@ -988,10 +996,7 @@ winch(struct relay *r)
 	sr_tty_size(r->tty, &rows, &cols);
 	if (rows == r->rows && cols == r->cols)
 		return;
-	memset(&ws, 0, sizeof(ws));
-	ws.ws_row = (unsigned short)rows;
-	ws.ws_col = (unsigned short)cols;
-	(void)ioctl(r->master, TIOCSWINSZ, &ws);
+	set_winsize(r->master, rows, cols);
 	r->rows = rows;
 	r->cols = cols;
 	if (r->mdrop)
@@ -1594,7 +1599,7 @@ sr_relay_run(const struct sr_relay_cfg *cfg, struct sr_tty *tty)
 	    (cfg->queue_bytes ? cfg->queue_bytes : QUEUE_DEFAULT) & ~(size_t)7;
 	r->lost_from = -1;
 	r->stall_ns = cfg->stall_ns > 0 ? cfg->stall_ns : STALL_NS;
-	r->t0 = cfg->t0_mono ? cfg->t0_mono : mono_ns();
+	r->t0 = cfg->t0_mono ? cfg->t0_mono : sr_mono_ns();
 	sr_tty_size(tty, &r->rows, &r->cols);
 	if ((r->ring = malloc(r->cap)) == NULL) {
 		sr_warnx("out of memory");
@@ -1664,14 +1669,14 @@ sr_relay_run(const struct sr_relay_cfg *cfg, struct sr_tty *tty)
 		code = r->stop_after_exit ? exit_code(r->child_status)
 					  : 128 + r->end_status;
 		budget = SEAL_STOP_NS;
-	} else if (WIFSIGNALED(r->child_status)) {
-		reason = SR_END_SIGNAL;
-		status = WTERMSIG(r->child_status);
-		code = exit_code(r->child_status);
-		budget = 0; /* while the writer makes progress */
 	} else {
-		reason = SR_END_EXIT;
-		status = WEXITSTATUS(r->child_status);
+		if (WIFSIGNALED(r->child_status)) {
+			reason = SR_END_SIGNAL;
+			status = WTERMSIG(r->child_status);
+		} else {
+			reason = SR_END_EXIT;
+			status = WEXITSTATUS(r->child_status);
+		}
 		code = exit_code(r->child_status);
 		budget = 0; /* while the writer makes progress */
 	}

@@ -44,6 +44,13 @@ void sr_tty_size(const struct sr_tty *, unsigned *rows, unsigned *cols);
 
 /* Opens /dev/null on whichever of 0, 1, 2 is closed. */
 void sr_pty_fix_stdio(void);
+/* CLOCK_MONOTONIC in nanoseconds (the relay's clock, see t0_mono). */
+int64_t sr_mono_ns(void);
+/*
+ * Makes s fit in "k=v k=v" metadata: anything but ASCII letters, digits
+ * and "._+-" becomes '_'.
+ */
+void sr_pty_sanitize(char *s);
 
 struct sr_relay_cfg {
 	struct sr_ctx *ctx;
