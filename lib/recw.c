@@ -260,7 +260,9 @@ esc_text(struct sr_buf *b, const unsigned char *s, size_t n)
 static int
 wb_jstr(struct sr_buf *b, const char *s)
 {
-	return (sr_str_json(b, s, strnlen(s, META_MAX)));
+	size_t n = strlen(s);
+
+	return (sr_str_json(b, s, n < META_MAX ? n : META_MAX));
 }
 
 static int
