@@ -216,6 +216,13 @@ int sr_time_parse_duration(const char *s, int64_t *ns);
 int sr_time_parse_offset(const char *s, int64_t *ns);
 /* Current wall clock in epoch nanoseconds. */
 int64_t sr_time_now(void);
+/*
+ * The wall-clock delay for a recorded delay: first cut to max_idle when
+ * max_idle > 0, then divided by speed (speed <= 0 counts as 1).
+ */
+int64_t sr_time_scale(int64_t delay, double speed, int64_t max_idle);
+/* Monotonic clock in nanoseconds (for pacing, not for dates). */
+int64_t sr_time_mono(void);
 
 /* Strings. */
 
@@ -941,6 +948,163 @@ int sr_screen_altscreen(const struct sr_screen *);
 int sr_screen_text(const struct sr_screen *, struct sr_buf *);
 /* How many replies the emulator wanted to send (dropped, every one). */
 uint64_t sr_screen_replies(const struct sr_screen *);
+/*
+ * cp when it is safe to draw on a real terminal, else U+FFFD: C0, DEL,
+ * C1, bidi and other format controls, surrogates, noncharacters and
+ * values past U+10FFFF are not (SECURITY.md S2).
+ */
+uint32_t sr_cp_safe(uint32_t cp);
+/*
+ * A counter that moves whenever a cell, the cursor or the geometry
+ * changes: a viewer redraws only when it differs from the last drawn.
+ */
+uint64_t sr_screen_damage(const struct sr_screen *);
+/* Back to a blank screen of rows x cols with every mode reset. */
+void sr_screen_reset(struct sr_screen *, unsigned rows, unsigned cols);
+/*
+ * Snapshots (keyframes for seeking).  A snapshot holds everything later
+ * output depends on that can be known: geometry, the cells of the shown
+ * buffer and, while the alternate screen is shown, of the saved primary
+ * one, cursor and its visibility, the pen, scrolling region, origin,
+ * autowrap and insert modes, and the G0/G1 charsets.  The bytes are
+ * versioned and hold no pointers, so they can be stored in a file and
+ * restored by another process.  Appends to b; returns what the buffer
+ * returned (b unchanged on failure).
+ */
+int sr_screen_snapshot(const struct sr_screen *, struct sr_buf *b);
+/*
+ * Replaces the whole state with a snapshot, geometry included.  SR_OK,
+ * or SR_FAILED when the bytes are not a snapshot this version reads (the
+ * screen is then blank, as after sr_screen_reset()).  Never trusts the
+ * bytes: every count and size is checked.
+ */
+int sr_screen_restore(struct sr_screen *, const void *, size_t);
+
+/*
+ * Play index (lib/filter/playidx.c).  One session's events re-encoded
+ * in zstd blocks; each block begins with a keyframe (an sr_screen
+ * snapshot of the state before its first event), so a player seeks by
+ * restoring the nearest keyframe and replaying at most one block (about
+ * 1 MiB of output).  The index also keeps the marks (command starts,
+ * markers, gaps, suspends) and the rendered text lines for search.  It is
+ * a cache derived from the recording: it names the recording it was
+ * made from (the identity) and is rebuilt when that changes.
+ *
+ * One thread may build while others read: every function below locks
+ * the index.  Readers see the blocks finished so far.
+ */
+struct sr_playidx;
+struct sr_playcur;
+
+enum sr_mark_kind {
+	SR_MARK_COMMAND = 1, /* Enter typed: a command starts */
+	SR_MARK_MARKER,	     /* a recorded marker event */
+	SR_MARK_GAP,	     /* data lost before this point */
+	SR_MARK_SUSPEND,     /* the recorded command was stopped */
+	SR_MARK_RESUME,
+};
+
+struct sr_mark {
+	int64_t t_ns;
+	enum sr_mark_kind kind;
+	char label[80]; /* NUL-terminated raw text: escape before printing */
+};
+
+/*
+ * Appends the identity of a catalog entry's session to b: the source and
+ * member path, the session's index, and the device, inode, size and
+ * modification time of the file that holds it.  Two identities are
+ * equal only when the recording has not changed.
+ */
+int sr_playidx_identity(struct sr_catalog *, size_t entry, struct sr_buf *b);
+/*
+ * Appends the cache file name for an identity to path: dir, "/", 32 hex
+ * digits of its SHA-256, ".sridx".
+ */
+int sr_playidx_cache_name(const char *identity, const char *dir,
+    struct sr_buf *path);
+/*
+ * Starts building an index into fd (an empty file open read-write; fd
+ * is borrowed and must stay open until sr_playidx_free()).  The session
+ * gives the start geometry (80x24 when unknown) and the duration
+ * reported before the build is complete.  SR_OK or SR_FATAL with err.
+ */
+int sr_playidx_create(struct sr_ctx *, int fd, const char *identity,
+    const struct sr_session *, struct sr_playidx **, struct sr_error *err);
+/*
+ * Builder: adds the next event (in the reader's order).  Large output
+ * events are split.  SR_OK, or SR_FATAL (no memory, write error; the
+ * message is in sr_playidx_error()).
+ */
+int sr_playidx_add(struct sr_playidx *, const struct sr_event *);
+/* Builder: closes the current block now so readers see its events. */
+int sr_playidx_flush(struct sr_playidx *);
+/*
+ * Builder: writes the block table, marks and trailer; the index is then
+ * complete.  status is the reader's worst status (SR_OK, SR_WARN, or
+ * SR_FAILED when the recording ended abnormally), kept for the player's
+ * banner.
+ */
+int sr_playidx_finish(struct sr_playidx *, int status);
+/*
+ * Builder: reads every event of the reader's current session into the
+ * index and finishes it.  Stops early, unfinished, when *cancel becomes
+ * nonzero (another thread's flag; NULL for none).  Returns the reader's
+ * worst status, or SR_FATAL.
+ */
+int sr_playidx_build(struct sr_playidx *, struct sr_reader *,
+    const volatile int *cancel);
+/*
+ * Loads a complete index from fd (borrowed, as above).  SR_OK; SR_EOF
+ * when it is stale (another identity or format version) or unfinished,
+ * so the caller rebuilds it; SR_FAILED with err (byte offset) when it is
+ * damaged.
+ */
+int sr_playidx_load(struct sr_ctx *, int fd, const char *identity,
+    struct sr_playidx **, struct sr_error *err);
+void sr_playidx_free(struct sr_playidx *);
+/* The last error of the builder (borrowed). */
+const struct sr_error *sr_playidx_error(struct sr_playidx *);
+/* Nonzero once sr_playidx_finish() ran (or a loaded index). */
+int sr_playidx_complete(struct sr_playidx *);
+/* The status given to sr_playidx_finish() (SR_OK before). */
+int sr_playidx_status(struct sr_playidx *);
+/*
+ * Time of the last event indexed so far; for an incomplete index, the
+ * greater of that and the session's recorded duration.
+ */
+int64_t sr_playidx_duration(struct sr_playidx *);
+/* Start geometry. */
+void sr_playidx_geometry(struct sr_playidx *, unsigned *rows, unsigned *cols);
+size_t sr_playidx_nmarks(struct sr_playidx *);
+/* Copies mark i (by time); SR_OK, or SR_EOF past the end. */
+int sr_playidx_mark(struct sr_playidx *, size_t i, struct sr_mark *);
+/*
+ * Searches the rendered text lines for needle (a plain string; case
+ * is ignored when needle has no upper-case letter).  Forward: the first
+ * line that began after from_ns; backward: the last that began before
+ * it.  SR_OK with *t_ns the line's time, SR_EOF when none, SR_FAILED on
+ * a damaged block.
+ */
+int sr_playidx_search(struct sr_playidx *, const char *needle,
+    int64_t from_ns, int backward, int64_t *t_ns);
+
+/* A read position in an index.  NULL on no memory. */
+struct sr_playcur *sr_playcur_new(struct sr_playidx *);
+void sr_playcur_free(struct sr_playcur *);
+/*
+ * Puts scr in the state after every event at or before t_ns (restores
+ * the nearest keyframe, then replays); the next sr_playcur_next() gives
+ * the first event after t_ns.  t_ns < 0 is the start.  SR_OK; SR_EOF
+ * when t_ns is beyond what is indexed so far (positioned at the end of
+ * that); SR_FAILED or SR_FATAL on a damaged index or I/O error.
+ */
+int sr_playcur_seek(struct sr_playcur *, int64_t t_ns, struct sr_screen *scr);
+/*
+ * The next event; *evp and its data borrowed until the next call.  SR_OK,
+ * SR_EOF at the end of what is indexed so far, SR_FAILED or SR_FATAL.
+ */
+int sr_playcur_next(struct sr_playcur *, const struct sr_event **evp);
 
 /*
  * SSH identities (lib/sshcert.c).  With ExposeAuthInfo, sshd puts the

@@ -177,6 +177,34 @@ sr_time_now(void)
 	return ((int64_t)ts.tv_sec * SEC + ts.tv_nsec);
 }
 
+int64_t
+sr_time_mono(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return (0);
+	return ((int64_t)ts.tv_sec * SEC + ts.tv_nsec);
+}
+
+int64_t
+sr_time_scale(int64_t delay, double speed, int64_t max_idle)
+{
+	double d;
+
+	if (delay <= 0)
+		return (0);
+	if (max_idle > 0 && delay > max_idle)
+		delay = max_idle;
+	if (!(speed > 0) || speed == 1.0)
+		return (delay);
+	d = (double)delay / speed;
+	/* A huge delay at a tiny speed saturates instead of overflowing. */
+	if (d >= 9.2e18)
+		return (INT64_MAX);
+	return ((int64_t)d);
+}
+
 /* Multiplies with overflow detection; -1 on overflow. */
 static int
 mul_ns(int64_t v, int64_t m, int64_t *out)

@@ -37,9 +37,11 @@
 /* Alphabetical. */
 static const struct sr_cmd *const commands[] = {
 	&sr_cmd_cat,
+	&sr_cmd_index,
 	&sr_cmd_info,
 	&sr_cmd_keygen,
 	&sr_cmd_ls,
+	&sr_cmd_play,
 	&sr_cmd_record,
 };
 

@@ -463,3 +463,41 @@ sr_screen_text(const struct sr_screen *s, struct sr_buf *b)
 	}
 	return (r);
 }
+
+/* STUBS: helper A replaces these. */
+uint32_t
+sr_cp_safe(uint32_t cp)
+{
+	return (cp);
+}
+
+uint64_t
+sr_screen_damage(const struct sr_screen *s)
+{
+	(void)s;
+	return (0);
+}
+
+void
+sr_screen_reset(struct sr_screen *s, unsigned rows, unsigned cols)
+{
+	sr_screen_resize(s, rows, cols);
+	vterm_screen_reset(s->vs, 1);
+}
+
+int
+sr_screen_snapshot(const struct sr_screen *s, struct sr_buf *b)
+{
+	(void)s;
+	(void)b;
+	return (SR_E_NOMEM);
+}
+
+int
+sr_screen_restore(struct sr_screen *s, const void *p, size_t len)
+{
+	(void)p;
+	(void)len;
+	sr_screen_reset(s, s->rows, s->cols);
+	return (SR_FAILED);
+}

@@ -307,6 +307,54 @@ test_parse_duration_offset(void **state)
 	}
 }
 
+static const struct scale_case {
+	int64_t delay;
+	double speed;
+	int64_t max_idle;
+	int64_t want;
+} scale_cases[] = {
+	{ 3 * SEC / 2, 2.0, 0, 3 * SEC / 4 },
+	{ 9 * SEC, 4.0, 2 * SEC, SEC / 2 }, /* clamp, then scale */
+	{ 9 * SEC, 1.0, 2 * SEC, 2 * SEC },
+	{ SEC, 0.25, 0, 4 * SEC },
+	{ SEC, 16.0, 0, SEC / 16 },
+	{ SEC, 0.0, 0, SEC },  /* no speed counts as 1 */
+	{ SEC, -2.0, 0, SEC }, /* nor a negative one */
+	{ -5, 1.0, 0, 0 },     /* time going back: no wait */
+	{ 0, 4.0, SEC, 0 },
+	{ INT64_MAX, 0.25, 0, INT64_MAX }, /* saturates */
+	{ INT64_MAX, 0.25, SEC, 4 * SEC },
+};
+
+static void
+test_scale(void **state)
+{
+	size_t i;
+	int64_t got;
+
+	(void)state;
+	for (i = 0; i < nitems(scale_cases); i++) {
+		const struct scale_case *c = &scale_cases[i];
+
+		got = sr_time_scale(c->delay, c->speed, c->max_idle);
+		if (got != c->want)
+			fail_msg("case %zu: want %lld got %lld", i,
+			    (long long)c->want, (long long)got);
+	}
+}
+
+static void
+test_mono(void **state)
+{
+	int64_t a, b;
+
+	(void)state;
+	a = sr_time_mono();
+	b = sr_time_mono();
+	if (a <= 0 || b < a)
+		fail_msg("mono %lld then %lld", (long long)a, (long long)b);
+}
+
 static void
 test_now(void **state)
 {
@@ -330,6 +378,8 @@ main(void)
 		cmocka_unit_test(test_parse_when),
 		cmocka_unit_test(test_parse_duration_offset),
 		cmocka_unit_test(test_now),
+		cmocka_unit_test(test_scale),
+		cmocka_unit_test(test_mono),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
