@@ -1107,6 +1107,78 @@ int sr_playcur_seek(struct sr_playcur *, int64_t t_ns, struct sr_screen *scr);
 int sr_playcur_next(struct sr_playcur *, const struct sr_event **evp);
 
 /*
+ * Verification (lib/verify.c; SECURITY.md §2.4).  One verdict per
+ * recording.  Native recordings are checked against their hash chain,
+ * checkpoints and seal; the foreign formats structurally.
+ */
+enum sr_verdict {
+	SR_VERDICT_OK = 0,	   /* sealed, signed by a trusted key */
+	SR_VERDICT_CONSISTENT = 1, /* no seal to check, structure sound */
+	SR_VERDICT_INCOMPLETE = 2, /* authentic up to a point, not whole */
+	SR_VERDICT_CORRUPT = 3,	   /* nothing can be authenticated */
+	SR_VERDICT_TAMPERED = 4,   /* an authenticated commitment fails */
+};
+const char *sr_verdict_name(enum sr_verdict); /* "OK", "TAMPERED", ... */
+
+/* Trusted public keys (sessrec-verify(1)).  Caller frees. */
+struct sr_trust;
+struct sr_trust *sr_trust_new(void);
+void sr_trust_free(struct sr_trust *);
+/*
+ * Adds a public key file (PEM, as keygen writes), or every "*.pub" in a
+ * directory.  not_before/not_after (epoch ns, 0 = unbounded) bound the
+ * recordings' start times the key may sign.  SR_OK or SR_FAILED (err).
+ */
+int sr_trust_add(struct sr_trust *, const char *path, int64_t not_before,
+    int64_t not_after, struct sr_error *);
+size_t sr_trust_count(const struct sr_trust *);
+
+/* One finding: what failed (or was noted) and where. */
+struct sr_finding {
+	enum sr_verdict verdict; /* the verdict this finding implies */
+	char check[32];		 /* short name: "chain", "seal-sig", ... */
+	struct sr_loc loc;	 /* member, line, message id, byte offset */
+	int64_t seq;		 /* chunk or message number, -1 unknown */
+	char msg[200];
+};
+
+#define SR_VERIFY_MAXFIND 16
+
+struct sr_verify_result {
+	enum sr_verdict verdict;
+	const char *format;   /* static name of the format */
+	int signed_;	      /* a signature was present */
+	int key_trusted;      /* ... and made by a trusted key */
+	char key_id[17];      /* hex, "" when none */
+	char rec_id[33];      /* hex (native), "" otherwise */
+	int64_t chunks;	      /* chunks or messages or events checked */
+	int64_t bytes;	      /* recorded bytes (plaintext) checked */
+	int64_t valid_seq;    /* last validated chunk, -1 none */
+	int64_t valid_t_ns;   /* its time */
+	int64_t valid_offset; /* byte offset of the end of that */
+	size_t nfind;	      /* findings kept (the first ones) */
+	size_t nfind_total;   /* findings seen */
+	struct sr_finding find[SR_VERIFY_MAXFIND];
+};
+
+enum sr_verify_flags {
+	SR_VERIFY_REQUIRE_SEAL = 1 << 0, /* CONSISTENT counts as failure */
+};
+
+/*
+ * Verifies one recording: member of in (as found by sr_found, "" for a
+ * plain file), format fmt (NULL probes).  trust may be NULL (no trusted
+ * key: a signed recording is at best CONSISTENT).  witness: the text of
+ * a witness log (syslog lines) or NULL.  Fills res.  Returns SR_OK when
+ * the verification ran (whatever the verdict), SR_FAILED/SR_FATAL with
+ * err when it could not (I/O error, no memory).
+ */
+int sr_verify(struct sr_ctx *, struct sr_input *, const char *member,
+    const struct sr_format *fmt, const struct sr_trust *trust,
+    const char *witness, size_t witness_len, unsigned flags,
+    struct sr_verify_result *res, struct sr_error *err);
+
+/*
  * SSH identities (lib/sshcert.c).  With ExposeAuthInfo, sshd puts the
  * keys a user authenticated with in the file named by SSH_USER_AUTH, one
  * "publickey TYPE BASE64" line each.  For an OpenSSH certificate

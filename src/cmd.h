@@ -165,5 +165,6 @@ extern const struct sr_cmd sr_cmd_keygen;
 extern const struct sr_cmd sr_cmd_ls;
 extern const struct sr_cmd sr_cmd_play;
 extern const struct sr_cmd sr_cmd_record;
+extern const struct sr_cmd sr_cmd_verify;
 
 #endif /* SR_CMD_H */

@@ -43,6 +43,7 @@ static const struct sr_cmd *const commands[] = {
 	&sr_cmd_ls,
 	&sr_cmd_play,
 	&sr_cmd_record,
+	&sr_cmd_verify,
 };
 
 static const struct sr_cmd *
