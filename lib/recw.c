@@ -151,7 +151,8 @@ struct sr_recw {
 	int gap_open;	   /* lost data not yet told by a marker */
 	int chunk_has_gap; /* the open chunk starts with the marker */
 	int sealed;
-	int failed; /* a write failed since the last success */
+	int end_reason; /* given to sr_recw_seal() */
+	int failed;	/* a write failed since the last success */
 };
 
 static int
@@ -1085,6 +1086,7 @@ sr_recw_seal(struct sr_recw *w, int64_t now_ns, int reason, int status)
 	if ((r = emit_skip(w, SR_NK_SEAL, body, sizeof(body), 0)) != SR_OK)
 		return (r);
 	w->sealed = 1;
+	w->end_reason = reason;
 	if (!w->o.no_sync)
 		(void)fdatasync(w->fd);
 	/* Give back the reservation, and make the file read-only. */
@@ -1092,6 +1094,70 @@ sr_recw_seal(struct sr_recw *w, int64_t now_ns, int reason, int status)
 		(void)ftruncate(w->fd, (off_t)w->size);
 	(void)fchmod(w->fd, 0440);
 	return (first);
+}
+
+static int hex(struct sr_buf *, const unsigned char *, size_t);
+
+/*
+ * Witness lines: short, one-line, space-separated key=value text that
+ * syslog carries unchanged, signed with the host key under their own
+ * domain so that a line anyone can send with logger(1) does not verify.
+ * The signature covers the line up to " sig=".
+ */
+int
+sr_recw_witness(struct sr_recw *w, enum sr_witness_kind kind, struct sr_buf *b)
+{
+	unsigned char sig[SR_SIG_LEN];
+	const unsigned char *hn;
+	size_t start = b->len;
+	int r;
+
+	if (kind == SR_WITNESS_SEAL && !w->sealed)
+		return (SR_FAILED);
+	r = sr_buf_printf(b, "sessrec-witness v1 %s rec=",
+	    kind == SR_WITNESS_START ? "START" : "SEAL");
+	r = r || hex(b, w->rec_id, SR_RECID_LEN);
+	if (kind == SR_WITNESS_START) {
+		r = r ||
+		    sr_buf_printf(b, " host_seq=%llu h0=",
+			(unsigned long long)w->host_seq) ||
+		    hex(b, w->h0, SR_HASH_LEN);
+	} else {
+		hn = w->seq == 0 ? w->h0 : w->h;
+		r = r ||
+		    sr_buf_printf(b,
+			" n=%llu hn=", (unsigned long long)w->seq) ||
+		    hex(b, hn, SR_HASH_LEN) ||
+		    sr_buf_printf(b, " end=%s lost=%llu",
+			sr_end_reason_name(w->end_reason),
+			(unsigned long long)w->lost);
+	}
+	r = r || sr_buf_printf(b, " key=");
+	r = r ||
+	    (w->key != NULL ? hex(b, sr_key_id(w->key), SR_KEYID_LEN)
+			    : sr_buf_putc(b, '-'));
+	if (r) {
+		b->len = start;
+		b->data[start] = '\0';
+		return (fail_nomem(w));
+	}
+	if (w->key != NULL &&
+	    (r = sr_key_sign(w->key, SR_DOMAIN_WITNESS, b->data + start,
+		 b->len - start, sig, &w->err)) != SR_OK) {
+		b->len = start;
+		b->data[start] = '\0';
+		return (r);
+	}
+	if (w->key == NULL)
+		r = sr_buf_printf(b, " sig=-");
+	else
+		r = sr_buf_printf(b, " sig=") || hex(b, sig, SR_SIG_LEN);
+	if (r) {
+		b->len = start;
+		b->data[start] = '\0';
+		return (fail_nomem(w));
+	}
+	return (SR_OK);
 }
 
 const struct sr_error *

@@ -49,6 +49,7 @@
 /* Signature domains (SECURITY.md I10): one per message kind. */
 #define SR_DOMAIN_CHECKPOINT "sessrec/v1/checkpoint"
 #define SR_DOMAIN_SEAL	     "sessrec/v1/seal"
+#define SR_DOMAIN_WITNESS    "sessrec/v1/witness"
 
 /*
  * SHA-256 in steps.  init allocates (libcrypto's context) and final

@@ -805,6 +805,15 @@ void sr_recw_gap(struct sr_recw *, uint64_t bytes, int64_t t_from,
  * status the exit code or signal number.
  */
 int sr_recw_seal(struct sr_recw *, int64_t now_ns, int reason, int status);
+enum sr_witness_kind { SR_WITNESS_START = 0, SR_WITNESS_SEAL = 1 };
+/*
+ * Appends a witness line for syslog (SECURITY.md K4, K5;
+ * sessrec-formats(5)): START (rec_id, host_seq, h0) after
+ * sr_recw_open(), SEAL (n, h_n, end reason, bytes lost) after
+ * sr_recw_seal().  Signed with the host key when there is one.  SR_OK;
+ * SR_FAILED for SEAL before the seal; SR_FATAL with sr_recw_error().
+ */
+int sr_recw_witness(struct sr_recw *, enum sr_witness_kind, struct sr_buf *);
 /* The last write error (borrowed). */
 const struct sr_error *sr_recw_error(const struct sr_recw *);
 /* Bytes written to the file so far. */
@@ -1086,8 +1095,8 @@ int sr_playidx_mark(struct sr_playidx *, size_t i, struct sr_mark *);
  * it.  SR_OK with *t_ns the line's time, SR_EOF when none, SR_FAILED on
  * a damaged block.
  */
-int sr_playidx_search(struct sr_playidx *, const char *needle,
-    int64_t from_ns, int backward, int64_t *t_ns);
+int sr_playidx_search(struct sr_playidx *, const char *needle, int64_t from_ns,
+    int backward, int64_t *t_ns);
 
 /* A read position in an index.  NULL on no memory. */
 struct sr_playcur *sr_playcur_new(struct sr_playidx *);

@@ -639,6 +639,21 @@ child_env(const char *term, char *termvar, size_t len)
 	return (env);
 }
 
+/*
+ * Sends a signed witness line to syslog (authpriv), for a copy kept off
+ * this host: verify --witness compares it with the file (SECURITY.md K4).
+ */
+static void
+witness(struct sr_recw *w, enum sr_witness_kind kind)
+{
+	struct sr_buf b;
+
+	sr_buf_init(&b, 1024);
+	if (sr_recw_witness(w, kind, &b) == SR_OK)
+		syslog(LOG_AUTHPRIV | LOG_NOTICE, "%s", b.data);
+	sr_buf_release(&b);
+}
+
 static int
 cmd_record_exec(struct sr_args *a)
 {
@@ -835,6 +850,7 @@ cmd_record_exec(struct sr_args *a)
 	    "session %s started: user=%s actor=%s%s%s file=%s", sid, user,
 	    actor, m.src_ip != NULL ? " from=" : "",
 	    m.src_ip != NULL ? m.src_ip : "", path);
+	witness(w, SR_WITNESS_START);
 	if (!a->quiet)
 		sr_warnx("recording session %s to %s", sid, path);
 
@@ -852,6 +868,7 @@ cmd_record_exec(struct sr_args *a)
 	rc.stall_ns = s.stall_ns;
 	code = sr_relay_run(&rc, &tty);
 	free(envp);
+	witness(w, SR_WITNESS_SEAL);
 
 	sr_recw_free(w);
 	close(fd);

@@ -34,6 +34,7 @@
 #include <zstd.h>
 
 #include "native.h"
+#include "seal.h"
 #include "unit.h"
 
 #define MS SR_NSEC_PER_MSEC
@@ -748,6 +749,101 @@ test_session_id(void **state)
 	assert_memory_equal(a, "01M88CEPKG", 10);
 }
 
+/* Decodes n bytes of lower-case hex at p; 0 or -1. */
+static int
+unhex(const char *p, unsigned char *out, size_t n)
+{
+	size_t i;
+	int hi, lo;
+
+	for (i = 0; i < n; i++) {
+		if ((hi = sr_hexval(p[2 * i])) < 0 ||
+		    (lo = sr_hexval(p[2 * i + 1])) < 0)
+			return (-1);
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return (0);
+}
+
+/*
+ * Witness lines: the fields are what the file holds, the signature
+ * verifies under the witness domain only, and any change to the text
+ * breaks it.
+ */
+static void
+test_witness(void **state)
+{
+	static const struct {
+		enum sr_witness_kind kind;
+		const char *want; /* prefix */
+	} wc[] = {
+		{ SR_WITNESS_START, "sessrec-witness v1 START rec=" },
+		{ SR_WITNESS_SEAL, "sessrec-witness v1 SEAL rec=" },
+	};
+	char path[] = "/tmp/test-recw-XXXXXX";
+	unsigned char seed[32], sig[SR_SIG_LEN];
+	struct sr_ctx *ctx = sr_ctx_new();
+	struct sr_rec_opts o;
+	struct sr_recw *w;
+	struct sr_key *k;
+	struct sr_error err;
+	struct sr_buf b;
+	const char *p;
+	size_t i, mlen;
+	int fd;
+
+	(void)state;
+	memset(seed, 7, sizeof(seed));
+	assert_int_equal(sr_key_from_seed(seed, &k, &err), SR_OK);
+	close(mkstemp(path));
+	memset(&o, 0, sizeof(o));
+	o.no_sync = 1;
+	o.key = k;
+	w = start(ctx, path, &o, &fd);
+	sr_buf_init(&b, 4096);
+	/* No SEAL line before the seal. */
+	assert_int_equal(sr_recw_witness(w, SR_WITNESS_SEAL, &b), SR_FAILED);
+	assert_int_equal(b.len, 0);
+	for (i = 0; i < nitems(wc); i++) {
+		if (wc[i].kind == SR_WITNESS_SEAL)
+			assert_int_equal(sr_recw_seal(w, 5 * SR_NSEC_PER_SEC,
+					     SR_END_EXIT, 0),
+			    SR_OK);
+		sr_buf_reset(&b);
+		assert_int_equal(sr_recw_witness(w, wc[i].kind, &b), SR_OK);
+		if (strncmp(b.data, wc[i].want, strlen(wc[i].want)) != 0)
+			fail_msg("case %zu: line '%s'", i, b.data);
+		if (strchr(b.data, '\n') != NULL)
+			fail_msg("case %zu: newline in '%s'", i, b.data);
+		if (wc[i].kind == SR_WITNESS_START)
+			assert_non_null(strstr(b.data, " host_seq=0 h0="));
+		else
+			assert_non_null(strstr(b.data, " n=1 hn="));
+		if (wc[i].kind == SR_WITNESS_SEAL)
+			assert_non_null(strstr(b.data, " end=exit lost=0 "));
+		assert_non_null(p = strstr(b.data, " sig="));
+		mlen = (size_t)(p - b.data);
+		assert_int_equal(strlen(p + 5), 2 * SR_SIG_LEN);
+		assert_int_equal(unhex(p + 5, sig, SR_SIG_LEN), 0);
+		if (!sr_sig_check(sr_key_public(k), SR_DOMAIN_WITNESS, b.data,
+			mlen, sig))
+			fail_msg("case %zu: signature does not verify", i);
+		if (sr_sig_check(sr_key_public(k), SR_DOMAIN_SEAL, b.data, mlen,
+			sig))
+			fail_msg("case %zu: verifies as a seal", i);
+		b.data[mlen - 1] ^= 1;
+		if (sr_sig_check(sr_key_public(k), SR_DOMAIN_WITNESS, b.data,
+			mlen, sig))
+			fail_msg("case %zu: edited line verifies", i);
+	}
+	sr_buf_release(&b);
+	sr_recw_free(w);
+	close(fd);
+	unlink(path);
+	sr_key_free(k);
+	sr_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -759,6 +855,7 @@ main(void)
 		cmocka_unit_test(test_write_failure),
 		cmocka_unit_test(test_index_thinning),
 		cmocka_unit_test(test_session_id),
+		cmocka_unit_test(test_witness),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
