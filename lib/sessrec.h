@@ -620,6 +620,115 @@ int sr_textview_flush(struct sr_textview *);
 void sr_textview_reset(struct sr_textview *);
 
 /*
+ * Overwritten text (SECURITY.md S5): with this set, text that a CR, a
+ * backspace or an erase hid before the line was finished also comes
+ * out, through fn, as its own line with the time it was drawn, so
+ * grep can search and label it.  fn NULL turns it off.
+ */
+void sr_textview_set_overwritten(struct sr_textview *, sr_textview_line_fn fn,
+    void *arg);
+
+/*
+ * Matching (lib/filter/match.c): PCRE2 with JIT, and match, depth and
+ * heap limits so a catastrophic pattern fails instead of hanging.  One
+ * sr_match per thread.
+ */
+struct sr_match;
+
+enum sr_match_flags {
+	SR_MATCH_ICASE = 1 << 0, /* -i */
+	SR_MATCH_WORD = 1 << 1,	 /* -w: whole words */
+	SR_MATCH_FIXED = 1 << 2, /* -F: a plain string */
+};
+
+/*
+ * Compiles pattern (UTF-8).  SR_OK, or SR_FAILED with err naming the
+ * offset in the pattern and PCRE2's message.  Caller frees.
+ */
+int sr_match_new(struct sr_ctx *, const char *pattern, unsigned flags,
+    struct sr_match **, struct sr_error *err);
+void sr_match_free(struct sr_match *);
+/*
+ * The first match in s[0..len) that starts at or after start: SR_OK with
+ * [*so, *eo), SR_EOF when there is none, SR_FAILED with err when a limit
+ * was hit (the line is then reported, not silently skipped).
+ */
+int sr_match_exec(struct sr_match *, const char *s, size_t len, size_t start,
+    size_t *so, size_t *eo, struct sr_error *err);
+
+/*
+ * Redaction (lib/filter/redact.c; SECURITY.md §6): rules that find
+ * secrets in rendered text lines.  Built-in rules plus rule files; state
+ * carries across the lines of one session (a private key block spans
+ * lines).  One sr_redact per thread.
+ */
+struct sr_redact;
+
+struct sr_span {
+	size_t so, eo;	     /* bytes [so, eo) of the line */
+	const char *rule_id; /* borrowed from the rule set */
+};
+
+/* The built-in rules.  Caller frees.  SR_OK or SR_FATAL. */
+int sr_redact_new(struct sr_ctx *, struct sr_redact **, struct sr_error *);
+void sr_redact_free(struct sr_redact *);
+/*
+ * Adds the rules of a file (sessrec-grep(1) gives the syntax).  SR_OK,
+ * or SR_FAILED with err naming the file and line.
+ */
+int sr_redact_add_file(struct sr_redact *, const char *path,
+    struct sr_error *err);
+/* Number of rules, and rule i's id and description (borrowed). */
+size_t sr_redact_nrules(const struct sr_redact *);
+void sr_redact_rule(const struct sr_redact *, size_t i, const char **id,
+    const char **description);
+/* Forgets the state carried between lines (a new session). */
+void sr_redact_reset(struct sr_redact *);
+/*
+ * The secret spans of the next line of a session, in order and not
+ * overlapping, at most max of them (*n the count; more are merged into
+ * the last).  SR_OK, or SR_FAILED with err when a rule hit a limit (the
+ * whole line is then one span: fail closed).
+ */
+int sr_redact_line(struct sr_redact *, const char *line, size_t len,
+    struct sr_span *spans, size_t max, size_t *n, struct sr_error *err);
+/*
+ * Appends line to out with every span replaced by "[REDACTED:rule-id]".
+ * Returns what the buffer returned.
+ */
+int sr_redact_apply(const char *line, size_t len, const struct sr_span *,
+    size_t n, struct sr_buf *out);
+
+/*
+ * Commands (lib/filter/commands.c): the command lines of a session, from
+ * shell-integration marks (OSC 133, OSC 7 for the directory), from
+ * recorded input with line editing applied (backspace, ^U, ^W, ^C), from
+ * the session's metadata (sudo's command), else from the echoed line at
+ * Enter.
+ */
+struct sr_cmdex;
+
+enum sr_command_source {
+	SR_CMDSRC_OSC133 = 1,
+	SR_CMDSRC_INPUT,
+	SR_CMDSRC_META,
+	SR_CMDSRC_ECHO,
+};
+
+typedef int (*sr_command_fn)(void *arg, const char *cmd, size_t len,
+    int64_t t_ns, enum sr_command_source src);
+
+/* Caller frees.  NULL on no memory. */
+struct sr_cmdex *sr_cmdex_new(sr_command_fn, void *arg);
+void sr_cmdex_free(struct sr_cmdex *);
+/* A new session (resets the state; may emit the metadata command). */
+int sr_cmdex_session(struct sr_cmdex *, const struct sr_session *);
+/* The session's events in order; returns the first non-zero callback. */
+int sr_cmdex_event(struct sr_cmdex *, const struct sr_event *);
+/* The session ended: emits a command still being typed. */
+int sr_cmdex_flush(struct sr_cmdex *);
+
+/*
  * Catalog: the configured sources and the sessions in them.
  */
 struct sr_catalog;

@@ -159,6 +159,7 @@ int sr_args_events_end(struct sr_reader *, int st);
 void sr_usage(const struct sr_cmd *) __attribute__((noreturn));
 
 extern const struct sr_cmd sr_cmd_cat;
+extern const struct sr_cmd sr_cmd_grep;
 extern const struct sr_cmd sr_cmd_index;
 extern const struct sr_cmd sr_cmd_info;
 extern const struct sr_cmd sr_cmd_keygen;

@@ -37,6 +37,7 @@
 /* Alphabetical. */
 static const struct sr_cmd *const commands[] = {
 	&sr_cmd_cat,
+	&sr_cmd_grep,
 	&sr_cmd_index,
 	&sr_cmd_info,
 	&sr_cmd_keygen,
