@@ -692,9 +692,13 @@ nomem:
 	    "out of memory"));
 }
 
-int
-sr_catalog_open_entry(struct sr_catalog *c, size_t i, struct sr_reader **rp,
-    const struct sr_session **sp, struct sr_error *err)
+/*
+ * Opens entry i through the scan's input with ctx, skipping quietly to
+ * its session (the scan already reported what next_session() finds).
+ */
+static int
+open_entry(struct sr_catalog *c, size_t i, struct sr_ctx *ctx,
+    struct sr_reader **rp, const struct sr_session **sp, struct sr_error *err)
 {
 	const struct sr_entry *e;
 	struct sr_reader *r;
@@ -708,15 +712,14 @@ sr_catalog_open_entry(struct sr_catalog *c, size_t i, struct sr_reader **rp,
 		return (sr_error_set(err, SR_FATAL, SR_E_MISUSE, NULL, NULL,
 		    "no entry %zu", i));
 	e = &c->ent[i];
-	if ((st = sr_reader_open(c->ctx, c->src[e->source].in, e->member,
-		 e->fmt, &r, err)) != SR_OK)
+	if (c->src[e->source].in == NULL)
+		return (sr_error_set(err, SR_FAILED, SR_E_MISUSE,
+		    c->src[e->source].path, NULL, "source not open"));
+	if ((st = sr_reader_open(ctx, c->src[e->source].in, e->member, e->fmt,
+		 &r, err)) != SR_OK)
 		return (st);
-	/*
-	 * The scan already reported what next_session() finds; stay quiet
-	 * while skipping to the session, so nothing is said twice.
-	 */
-	diag = c->ctx->diag;
-	c->ctx->diag = NULL;
+	diag = ctx->diag;
+	ctx->diag = NULL;
 	/* The scan counted usable sessions only; skip failed ones alike. */
 	for (k = 0, failed = 0; k <= e->index;) {
 		st = sr_reader_next_session(r, sp);
@@ -727,12 +730,32 @@ sr_catalog_open_entry(struct sr_catalog *c, size_t i, struct sr_reader **rp,
 				*err = *sr_reader_error(r);
 			sr_reader_close(r);
 			*sp = NULL;
-			c->ctx->diag = diag;
+			ctx->diag = diag;
 			return (st == SR_EOF ? SR_FAILED : st);
 		}
 		k++;
 	}
-	c->ctx->diag = diag;
+	ctx->diag = diag;
 	*rp = r;
 	return (SR_OK);
+}
+
+int
+sr_catalog_open_entry(struct sr_catalog *c, size_t i, struct sr_reader **rp,
+    const struct sr_session **sp, struct sr_error *err)
+{
+	return (open_entry(c, i, c->ctx, rp, sp, err));
+}
+
+/*
+ * The same for a search thread, with its own context.  The input the
+ * scan opened is shared: its streams read with pread() and the scan
+ * itself reads members of one input from several threads, so an archive
+ * is unpacked once rather than once per thread.
+ */
+int
+sr_catalog_open_entry_ctx(struct sr_catalog *c, size_t i, struct sr_ctx *ctx,
+    struct sr_reader **rp, const struct sr_session **sp, struct sr_error *err)
+{
+	return (open_entry(c, i, ctx, rp, sp, err));
 }

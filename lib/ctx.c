@@ -92,6 +92,18 @@ sr_ctx_set_limit(struct sr_ctx *ctx, enum sr_limit l, uint64_t v)
 		ctx->limit[l] = v;
 }
 
+void
+sr_ctx_set_flags(struct sr_ctx *ctx, unsigned flags)
+{
+	ctx->flags = flags;
+}
+
+unsigned
+sr_ctx_flags(const struct sr_ctx *ctx)
+{
+	return (ctx != NULL ? ctx->flags : 0);
+}
+
 const char *
 sr_limit_name(enum sr_limit l)
 {

@@ -154,6 +154,8 @@ sr_errcat_name(enum sr_errcat cat)
 		return ("unsupported");
 	case SR_E_MISUSE:
 		return ("misuse");
+	case SR_E_TRUNCATED:
+		return ("truncated");
 	}
 	return ("unknown");
 }

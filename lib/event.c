@@ -22,6 +22,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "sr-private.h"
 
 const char *
@@ -64,4 +66,17 @@ sr_stream_id_name(enum sr_stream_id s)
 		return ("stderr");
 	}
 	return ("unknown");
+}
+
+int
+sr_event_pipe(const struct sr_session *s, const struct sr_event *ev)
+{
+	if (ev->type != SR_EV_OUTPUT)
+		return (0);
+	if ((ev->flags & SR_EVF_PIPE) || ev->stream == SR_STREAM_STDOUT ||
+	    ev->stream == SR_STREAM_STDERR)
+		return (1);
+	/* tlog-rec writes no window when its output is not a terminal. */
+	return (s != NULL && !(s->have & SR_HAVE_GEOMETRY) &&
+	    s->format != NULL && strcmp(s->format, "tlog") == 0);
 }

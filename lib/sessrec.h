@@ -68,6 +68,12 @@ enum sr_errcat {
 	SR_E_LIMIT,	  /* a configured limit was exceeded */
 	SR_E_UNSUPPORTED, /* valid but not handled (version, feature) */
 	SR_E_MISUSE,	  /* API misuse */
+	/*
+	 * The input ends early: a torn tail (a last line, record, frame or
+	 * compressed stream cut short, data written without its timing),
+	 * what a recorder that died or is still writing leaves.
+	 */
+	SR_E_TRUNCATED,
 };
 
 /*
@@ -159,6 +165,23 @@ void sr_ctx_set_diag(struct sr_ctx *, sr_diag_fn, void *arg);
 void sr_ctx_diag(const struct sr_ctx *, int status, const struct sr_error *);
 uint64_t sr_ctx_limit(const struct sr_ctx *, enum sr_limit);
 void sr_ctx_set_limit(struct sr_ctx *, enum sr_limit, uint64_t);
+/*
+ * Context flags, for callers that trade checks or metadata for speed:
+ * SR_CTX_NO_CHAIN  readers skip integrity checks that cost time (the
+ *                  native hash chain; sessrec verify checks it);
+ * SR_CTX_ONE_PASS  a reader may read its first session in one pass,
+ *                  without the pass over the whole member that finds
+ *                  the other sessions and the duration (a tlog file):
+ *                  that session's duration and state are then left
+ *                  unknown.  Asking for a second session makes the
+ *                  pass after all.  For callers that take the metadata
+ *                  from the catalog (grep, play's index builder).
+ * Set them before readers run: the context is shared read-only.
+ */
+#define SR_CTX_NO_CHAIN (1U << 0)
+#define SR_CTX_ONE_PASS (1U << 1)
+void sr_ctx_set_flags(struct sr_ctx *, unsigned);
+unsigned sr_ctx_flags(const struct sr_ctx *);
 /*
  * Parses "NAME=VALUE" (VALUE with an optional K, M, G suffix, powers of
  * 1024) and sets the limit.  SR_FAILED with a message in err on a bad name
@@ -380,6 +403,7 @@ enum sr_event_flags {
 	SR_EVF_GAP = 1 << 1,	/* data was lost before this event */
 	SR_EVF_MASKED = 1 << 2, /* input withheld (password) */
 	SR_EVF_SYNTH = 1 << 3,	/* made up by the reader, not recorded */
+	SR_EVF_PIPE = 1 << 4,	/* written to a pipe: LF means CR LF */
 };
 
 /* Where an event came from, for messages.  -1 is unknown. */
@@ -406,6 +430,14 @@ struct sr_event {
 	struct sr_evloc loc;
 };
 
+/*
+ * Nonzero when output event ev of session s (NULL: unknown) was written
+ * to a pipe, not to a terminal, so that its LF must be drawn as CR LF
+ * (sr_screen_set_onlcr()): sudo's stdout and stderr streams, a tlog
+ * session without a window (pipe mode), or an event flagged
+ * SR_EVF_PIPE.
+ */
+int sr_event_pipe(const struct sr_session *s, const struct sr_event *ev);
 const char *sr_event_type_name(enum sr_event_type);
 const char *sr_stream_id_name(enum sr_stream_id);
 
@@ -795,6 +827,14 @@ int sr_catalog_resolve(struct sr_catalog *, const char *what, size_t **idx,
  */
 int sr_catalog_open_entry(struct sr_catalog *, size_t i, struct sr_reader **rp,
     const struct sr_session **sp, struct sr_error *err);
+/*
+ * sr_catalog_open_entry() from a worker thread, with the thread's own
+ * context (diagnostics, limits, flags): reads through the input the scan
+ * opened, shared (an archive is unpacked once).  Several threads may call
+ * it at once on a scanned catalog nobody changes.  Added by H2 (issue 5).
+ */
+int sr_catalog_open_entry_ctx(struct sr_catalog *, size_t i, struct sr_ctx *,
+    struct sr_reader **rp, const struct sr_session **sp, struct sr_error *err);
 
 /*
  * Keys (lib/seal.c).  A host key pair signs native recordings; see
@@ -1057,15 +1097,25 @@ void sr_screen_cursor(const struct sr_screen *, unsigned *row, unsigned *col,
 int sr_screen_altscreen(const struct sr_screen *);
 /*
  * Appends the screen as text: one line per row, trailing blanks cut,
- * wide characters once, and trailing empty rows left out.  Characters
- * that must not reach a terminal (C0, C1, bidi and other format
- * controls) are written escaped, as sr_str_escape() does.  Returns
- * what the buffer returned (SR_E_NONE, SR_E_LIMIT, SR_E_NOMEM), the
- * buffer unchanged on failure.
+ * wide characters once, and trailing empty rows left out.  The text is
+ * what the screen shows, as valid UTF-8 with '\n' its only control
+ * (a backslash is a backslash): every code point passes sr_cp_safe(),
+ * so what must not reach a terminal (C0, DEL, C1, bidi and other format
+ * controls, noncharacters, invalid code points) comes out as U+FFFD, as
+ * the player draws it.  Returns what the buffer returned (SR_E_NONE,
+ * SR_E_LIMIT, SR_E_NOMEM), the buffer unchanged on failure.
  */
 int sr_screen_text(const struct sr_screen *, struct sr_buf *);
 /* How many replies the emulator wanted to send (dropped, every one). */
 uint64_t sr_screen_replies(const struct sr_screen *);
+/*
+ * ONLCR, as a tty sets it: while on, every LF fed is drawn as CR LF.
+ * For output recorded without a terminal (pipes, sudo's stdout and
+ * stderr streams, tlog pipe mode), which carries bare LF.  Off in a new
+ * screen and after sr_screen_reset(); carried in snapshots.  Costs
+ * nothing while off.
+ */
+void sr_screen_set_onlcr(struct sr_screen *, int on);
 /*
  * cp when it is safe to draw on a real terminal, else U+FFFD: C0, DEL,
  * C1, bidi and other format controls, surrogates, noncharacters and
@@ -1137,7 +1187,9 @@ struct sr_mark {
 int sr_playidx_identity(struct sr_catalog *, size_t entry, struct sr_buf *b);
 /*
  * Appends the cache file name for an identity to path: dir, "/", 32 hex
- * digits of its SHA-256, ".sridx".
+ * digits of the SHA-256 of its location lines (source, member, session,
+ * format; not the file's size and times), ".sridx": a changed recording
+ * gets its index rebuilt under the same name.
  */
 int sr_playidx_cache_name(const char *identity, const char *dir,
     struct sr_buf *path);
@@ -1183,6 +1235,13 @@ int sr_playidx_load(struct sr_ctx *, int fd, const char *identity,
 void sr_playidx_free(struct sr_playidx *);
 /* The last error of the builder (borrowed). */
 const struct sr_error *sr_playidx_error(struct sr_playidx *);
+/*
+ * Builder: keeps the reader's error in the index (and its file) as the
+ * reason the recording ended abnormally; sr_playidx_error() returns it.
+ */
+void sr_playidx_set_error(struct sr_playidx *, const struct sr_error *);
+/* Number of blocks readers can see so far. */
+size_t sr_playidx_nblocks(struct sr_playidx *);
 /* Nonzero once sr_playidx_finish() ran (or a loaded index). */
 int sr_playidx_complete(struct sr_playidx *);
 /* The status given to sr_playidx_finish() (SR_OK before). */

@@ -30,6 +30,7 @@ struct sr_ctx {
 	uint64_t limit[SR_LIMIT__COUNT];
 	sr_diag_fn diag;
 	void *diag_arg;
+	unsigned flags; /* SR_CTX_*; added by H2 (issue 5 speed) */
 };
 
 /*

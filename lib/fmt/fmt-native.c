@@ -28,7 +28,8 @@
  * there and at most SR_CHUNK_READ_MAX before anything is decoded; the
  * window is capped at SR_NATIVE_WINDOWLOG; output grows only as zstd
  * produces it) and checked against its chain record by recomputing the
- * hash chain; checkpoints and the seal are compared with the chain too.
+ * hash chain (not under SR_CTX_NO_CHAIN: a search trusts the bytes);
+ * checkpoints and the seal are compared with the chain too.
  * Signatures are not checked here: that is verify's job.  The plaintext
  * of the good chunks is concatenated into a spool (memory, then an
  * unlinked temporary file) and the tlog reader runs over it, so events,
@@ -69,8 +70,15 @@
 
 /* Compressed bytes handed to zstd at a time. */
 #define NAT_PEEK (128 * 1024)
-/* Plaintext kept in memory before the spool moves to a temporary file. */
-#define NAT_MEM_MAX (8 * 1024 * 1024)
+/*
+ * Plaintext kept in memory before the spool moves to a temporary file
+ * (and never more than the spool limit).  A file costs a write and a
+ * read of every byte: grep reads about 250 MB/s through one, so the
+ * bound is the spool limit's default rather than less.
+ */
+#define NAT_MEM_MAX (64 * 1024 * 1024)
+/* Plaintext bytes expected per compressed byte, to size the spool. */
+#define NAT_RATIO 16
 /* The least output room given to zstd. */
 #define NAT_ROOM_MIN (64 * 1024)
 /* The longest zstd frame header (ZSTD_FRAMEHEADERSIZE_MAX, not stable API). */
@@ -97,8 +105,15 @@ struct nat_state {
 	int torn;	/* the walk stopped at damage */
 	int resync;	/* a chunk had no chain record: take the next one's */
 	int after_seal; /* warned about frames after the seal */
-	/* The chunk decoded last, until its chain record is read. */
+	/*
+	 * The chunk decoded last, until its chain record is read: in chunk,
+	 * or (direct) already in place at the end of the memory spool.
+	 * cdata and clen say where.
+	 */
 	int pending;
+	int direct;
+	const char *cdata;
+	size_t clen;
 	int64_t poff;
 	uint64_t pclen;
 	struct sr_buf chunk;
@@ -255,6 +270,13 @@ chunk_keep(struct sr_reader *r, int chained)
 		st->resync = 1;
 	st->pending = 0;
 	st->seq++;
+	if (st->direct) {
+		/* Decoded in place: walk_data() checked that it fits. */
+		st->direct = 0;
+		st->mem.len += st->clen;
+		st->mem.data[st->mem.len] = '\0';
+		return (SR_OK);
+	}
 	return (spool_add(r, st->chunk.data, st->chunk.len));
 }
 
@@ -334,7 +356,7 @@ skip_frame(struct sr_reader *r, struct sr_stream *s, int64_t off, uint32_t len)
 
 	ret = skip_bytes(r, s, off, (uint64_t)len + SR_NATIVE_SKIPHDR);
 	if (ret == NW_STOP)
-		return (nat_torn(r, SR_E_FORMAT, off, NULL));
+		return (nat_torn(r, SR_E_TRUNCATED, off, NULL));
 	return (ret == SR_OK ? NW_NEXT : ret);
 }
 
@@ -390,22 +412,30 @@ take_chain(struct sr_reader *r, int64_t off)
 		    (unsigned long long)c.seq);
 		return (NW_NEXT);
 	}
-	if (c.seq != seq || c.len != st->chunk.len || c.clen != st->pclen)
+	if (c.seq != seq || c.len != st->clen || c.clen != st->pclen)
 		(void)nat_warn(r, SR_E_FORMAT, st->poff,
 		    "chunk %llu at offset %lld: its chain record says chunk "
 		    "%llu of %lu bytes (%lu compressed), not %zu (%llu)",
 		    (unsigned long long)seq, (long long)st->poff,
 		    (unsigned long long)c.seq, (unsigned long)c.len,
-		    (unsigned long)c.clen, st->chunk.len,
+		    (unsigned long)c.clen, st->clen,
 		    (unsigned long long)st->pclen);
-	memcpy(h, chain_now(st), SR_HASH_LEN);
-	sr_chain_step(h, seq, c.stream, c.t_ns, st->chunk.data, st->chunk.len);
-	/* After a chunk without its record the chain cannot be followed. */
-	if (memcmp(h, c.h, SR_HASH_LEN) != 0 && !st->resync)
-		(void)nat_warn(r, SR_E_FORMAT, st->poff,
-		    "chunk %llu at offset %lld: hash chain broken (this chunk "
-		    "or one before it was changed)",
-		    (unsigned long long)seq, (long long)st->poff);
+	/*
+	 * A search need not pay for the chain (SHA-256 of every byte, a
+	 * fifth of grep's time): verify checks it.  Without it the chain
+	 * goes on from the recorded values, which the checkpoints and
+	 * the seal are still compared with.
+	 */
+	if (!(sr_ctx_flags(r->ctx) & SR_CTX_NO_CHAIN)) {
+		memcpy(h, chain_now(st), SR_HASH_LEN);
+		sr_chain_step(h, seq, c.stream, c.t_ns, st->cdata, st->clen);
+		/* After a chunk without its record the chain is lost. */
+		if (memcmp(h, c.h, SR_HASH_LEN) != 0 && !st->resync)
+			(void)nat_warn(r, SR_E_FORMAT, st->poff,
+			    "chunk %llu at offset %lld: hash chain broken "
+			    "(this chunk or one before it was changed)",
+			    (unsigned long long)seq, (long long)st->poff);
+	}
 	/* Go on from the recorded value: one changed chunk, one warning. */
 	memcpy(st->h, c.h, SR_HASH_LEN);
 	st->resync = 0;
@@ -486,14 +516,14 @@ walk_skip(struct sr_reader *r, struct sr_stream *s, int64_t off,
 	int kind, version, ret;
 
 	if (avail < SR_NATIVE_SKIPHDR)
-		return (nat_torn(r, SR_E_FORMAT, off, NULL));
+		return (nat_torn(r, SR_E_TRUNCATED, off, NULL));
 	len = sr_le32(p + 4);
 	ret = sr_native_skip_parse(p, avail, &kind, &blen, &version);
 	/* A chain record is the tail of its chunk's write. */
 	if (ret == 1 && kind == SR_NK_CHAIN && st->pending)
 		off = st->poff;
 	if (ret < 0)
-		return (nat_torn(r, SR_E_FORMAT, off, NULL));
+		return (nat_torn(r, SR_E_TRUNCATED, off, NULL));
 	if (ret == 0) {
 		/* zstd skips these; a reader shows they are there. */
 		(void)nat_warn(r, SR_E_FORMAT, off,
@@ -518,8 +548,8 @@ walk_skip(struct sr_reader *r, struct sr_stream *s, int64_t off,
 		    "frame of %lu bytes, over the limit of %u",
 		    (unsigned long)blen, SR_SKIP_READ_MAX));
 	if ((ret = read_body(r, s, off, blen)) != SR_OK)
-		return (
-		    ret == NW_STOP ? nat_torn(r, SR_E_FORMAT, off, NULL) : ret);
+		return (ret == NW_STOP ? nat_torn(r, SR_E_TRUNCATED, off, NULL)
+				       : ret);
 	if (st->pending && kind != SR_NK_CHAIN && chunk_unchained(r) != SR_OK)
 		return (SR_FAILED);
 	if (st->have_seal && kind != SR_NK_ABANDONED)
@@ -586,7 +616,7 @@ walk_data(struct sr_reader *r, struct sr_stream *s, int64_t off,
 	declared = ZSTD_getFrameContentSize(p, avail);
 	if (declared == ZSTD_CONTENTSIZE_ERROR) {
 		if (avail < NAT_ZHDR_MAX)
-			return (nat_torn(r, SR_E_FORMAT, off, NULL));
+			return (nat_torn(r, SR_E_TRUNCATED, off, NULL));
 		return (nat_torn(r, SR_E_FORMAT, off,
 		    "chunk %llu: bad zstd frame header",
 		    (unsigned long long)seq));
@@ -607,11 +637,52 @@ walk_data(struct sr_reader *r, struct sr_stream *s, int64_t off,
 	sr_buf_reset(&st->chunk);
 	if (ZSTD_isError(ZSTD_DCtx_reset(st->dctx, ZSTD_reset_session_only)))
 		return (nat_nomem(r));
+	/*
+	 * A whole frame at hand that fits the room streaming would give
+	 * anyway (chunks are 64 KiB): decoded in one call, which spares
+	 * zstd's window copies (a tenth of grep's time on native files),
+	 * and straight to the end of the memory spool when it fits there,
+	 * which spares a copy of every byte.  The spool's length moves
+	 * only when the chunk is kept.
+	 */
+	if ((declared <= NAT_ROOM_MIN || declared < st->chunk.cap) &&
+	    (p = sr_stream_peek(s, NAT_PEEK, &avail)) != NULL) {
+		size_t csize = ZSTD_findFrameCompressedSize(p, avail);
+		struct sr_buf *dst;
+
+		if (!ZSTD_isError(csize) && csize <= avail) {
+			st->direct = st->fd == -1 &&
+			    st->mem.max - st->mem.len >= declared;
+			dst = st->direct ? &st->mem : &st->chunk;
+			if (sr_buf_reserve(dst, (size_t)declared) !=
+			    SR_E_NONE) {
+				st->direct = 0;
+				return (nat_nomem(r));
+			}
+			zr = ZSTD_decompressDCtx(st->dctx, dst->data + dst->len,
+			    (size_t)declared, p, csize);
+			if (ZSTD_isError(zr)) {
+				st->direct = 0;
+				return (nat_torn(r, SR_E_FORMAT, off,
+				    "chunk %llu: %s", (unsigned long long)seq,
+				    ZSTD_getErrorName(zr)));
+			}
+			if (st->direct) {
+				st->cdata = dst->data + dst->len;
+				st->clen = zr;
+			} else {
+				st->chunk.len = zr;
+				st->chunk.data[zr] = '\0';
+			}
+			sr_stream_consume(s, csize);
+			done = 1;
+		}
+	}
 	while (!done) {
 		if ((p = sr_stream_peek(s, NAT_PEEK, &avail)) == NULL)
 			return (nat_io(r, s, off));
 		if (avail == 0)
-			return (nat_torn(r, SR_E_FORMAT, off, NULL));
+			return (nat_torn(r, SR_E_TRUNCATED, off, NULL));
 		ib.src = p;
 		ib.size = avail;
 		ib.pos = 0;
@@ -647,14 +718,20 @@ walk_data(struct sr_reader *r, struct sr_stream *s, int64_t off,
 		}
 		sr_stream_consume(s, ib.pos);
 	}
-	if (st->chunk.len != declared)
+	if (!st->direct) {
+		st->cdata = st->chunk.data;
+		st->clen = st->chunk.len;
+	}
+	if (st->clen != declared) {
+		st->direct = 0;
 		return (nat_torn(r, SR_E_FORMAT, off,
 		    "chunk %llu holds %zu bytes, not the %llu it declares",
-		    (unsigned long long)seq, st->chunk.len, declared));
+		    (unsigned long long)seq, st->clen, declared));
+	}
 	st->pending = 1;
 	st->poff = off;
 	st->pclen = (uint64_t)(sr_stream_offset(s) - off);
-	st->total += st->chunk.len;
+	st->total += st->clen;
 	return (NW_NEXT);
 }
 
@@ -742,7 +819,7 @@ walk(struct sr_reader *r, struct sr_stream *s)
 		if (avail == 0)
 			break;
 		if (avail < 4) {
-			(void)nat_torn(r, SR_E_FORMAT, off, NULL);
+			(void)nat_torn(r, SR_E_TRUNCATED, off, NULL);
 			break;
 		}
 		magic = sr_le32(p);
@@ -770,7 +847,7 @@ walk(struct sr_reader *r, struct sr_stream *s)
 		 * record is not: keep the data, unverified.
 		 */
 		if (!st->torn)
-			(void)nat_torn(r, SR_E_FORMAT, st->poff,
+			(void)nat_torn(r, SR_E_TRUNCATED, st->poff,
 			    "chunk %llu has no chain record",
 			    (unsigned long long)(st->seq + 1));
 		if (chunk_keep(r, 0) != SR_OK)
@@ -825,10 +902,23 @@ decode_chunks(struct sr_reader *r, struct sr_stream *s)
 {
 	struct nat_state *st = r->state;
 	struct sr_stream *ps = NULL;
+	int64_t size;
+	uint64_t est;
 	int ret;
 
 	st->lazy = 0;
 	st->have_seal = st->seal_last = 0; /* the walk takes it again */
+	/*
+	 * Room for what the chunks will likely give (terminal output
+	 * compresses about tenfold): growing the spool by doubling copies
+	 * it and faults in fresh pages every time.
+	 */
+	if ((size = sr_stream_size(s)) > st->hdr_end) {
+		est = (uint64_t)(size - st->hdr_end) * NAT_RATIO;
+		if (est > st->mem.max)
+			est = st->mem.max;
+		(void)sr_buf_reserve(&st->mem, (size_t)est);
+	}
 	st->last_kind = SR_NK_HEADER;
 	if ((ret = walk(r, s)) != SR_OK)
 		return (ret);

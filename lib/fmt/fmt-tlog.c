@@ -45,7 +45,12 @@
  * one recording, or of appended recordings, costs one run each, while
  * interleaved recordings cost one run per switch.  next_event then reads
  * the lines of one recording and decodes out_txt straight into the event
- * buffer, driven by the timing string, so text is touched once.
+ * buffer, driven by the timing string, so text is touched once.  Under
+ * SR_CTX_ONE_PASS (grep, play's index builder: they have the catalog's
+ * metadata) the index pass stops at the first recording's first good
+ * message and its events are read to the end of the file, other
+ * recordings' lines skipped; the duration stays unknown, and asking for
+ * a second session makes the whole pass after all.
  *
  * tlog-play gives up on the first bad message; we report each problem
  * with its line, message id and offset and go on (FORMATS.md 2.5):
@@ -86,6 +91,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "compat.h"
 #include "json.h"
@@ -689,15 +697,54 @@ enum { DEC_OK, DEC_END, DEC_BAD };
 #define ONES8 0x0101010101010101ULL
 #define HIGH8 0x8080808080808080ULL
 
-/* Whether eight bytes are all ASCII and none is a backslash. */
-static inline int
-ascii8(uint64_t x)
+/*
+ * The high bit of each of eight bytes that is not ASCII or is a
+ * backslash; 0 when none is.  (b - 1) & ~b sets a high bit where a byte
+ * of b is 0 and, through the borrow, maybe in bytes above it, but never
+ * below the first: in memory order (little-endian) the lowest bit set
+ * marks the first byte that stops a run.
+ */
+static inline uint64_t
+special8(uint64_t x)
 {
 	uint64_t b = x ^ (ONES8 * '\\');
 
-	/* (b - 1) & ~b has a high bit set exactly where some byte is 0. */
-	return (((x | ((b - ONES8) & ~b)) & HIGH8) == 0);
+	return ((x | ((b - ONES8) & ~b)) & HIGH8);
 }
+
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define TL_RUN_CTZ 1
+#endif
+
+#if defined(TL_RUN_CTZ) && defined(__SSE2__)
+/*
+ * Copies the run of ASCII bytes other than a backslash at p to d,
+ * sixteen at a time while i + 16 <= k (so both the load and the store
+ * stay in bounds); returns the new i.  Sets *stopped when it found the
+ * byte that ends the run.
+ */
+static inline size_t
+run16(const unsigned char *p, unsigned char *d, size_t i, size_t k,
+    int *stopped)
+{
+	const __m128i bs = _mm_set1_epi8('\\');
+	__m128i x;
+	unsigned m;
+
+	for (; i + 16 <= k; i += 16) {
+		x = _mm_loadu_si128((const void *)(p + i));
+		m = (unsigned)_mm_movemask_epi8(
+		    _mm_or_si128(x, _mm_cmpeq_epi8(x, bs)));
+		_mm_storeu_si128((void *)(d + i), x);
+		if (m != 0) {
+			*stopped = 1;
+			return (i + (size_t)__builtin_ctz(m));
+		}
+	}
+	return (i);
+}
+#endif
 
 /*
  * Decodes up to *np characters of a JSON string body from *pp into d
@@ -734,27 +781,58 @@ dec_chars(const unsigned char **pp, const unsigned char *e, uint64_t *np,
 			k = room - w;
 		i = 0;
 		if (d != NULL) {
+#if defined(TL_RUN_CTZ) && defined(__SSE2__)
+			int stopped = 0;
+
+			i = run16(p, d + w, 0, k, &stopped);
+			if (stopped)
+				goto run;
+#endif
 			for (; i + 8 <= k; i += 8) {
-				uint64_t x;
+				uint64_t x, m;
 
 				memcpy(&x, p + i, 8);
-				if (!ascii8(x))
+				m = special8(x);
+#ifdef TL_RUN_CTZ
+				/*
+				 * The eight bytes fit (i + 8 <= k): copy them
+				 * all, keep those before the first special
+				 * one.  Runs between escapes are short, and
+				 * a byte loop for their ends showed.
+				 */
+				memcpy(d + w + i, &x, 8);
+				if (m != 0) {
+					i += (size_t)__builtin_ctzll(m) >> 3;
+					goto run;
+				}
+#else
+				if (m != 0)
 					break;
 				memcpy(d + w + i, &x, 8);
+#endif
 			}
 			for (; i < k && p[i] < 0x80 && p[i] != '\\'; i++)
 				d[w + i] = p[i];
 		} else {
 			for (; i + 8 <= k; i += 8) {
-				uint64_t x;
+				uint64_t x, m;
 
 				memcpy(&x, p + i, 8);
-				if (!ascii8(x))
+				if ((m = special8(x)) != 0) {
+#ifdef TL_RUN_CTZ
+					i += (size_t)__builtin_ctzll(m) >> 3;
+					goto run;
+#else
 					break;
+#endif
+				}
 			}
 			for (; i < k && p[i] < 0x80 && p[i] != '\\'; i++)
 				;
 		}
+#ifdef TL_RUN_CTZ
+	run:
+#endif
 		if (i > 0) {
 			w += i;
 			p += i;
@@ -814,8 +892,11 @@ dec_chars(const unsigned char **pp, const unsigned char *e, uint64_t *np,
 				k = 1;
 				*binary = 1;
 			}
-			if (d != NULL)
-				memcpy(d + w, p, k);
+			if (d != NULL) {
+				/* At most 4 bytes: no call to memcpy(). */
+				for (i = 0; i < k; i++)
+					d[w + i] = p[i];
+			}
 			w += k;
 			p += k;
 		}
@@ -1771,6 +1852,16 @@ tl_index(struct sr_reader *r)
 					rc->truncated = 1;
 			}
 		}
+		if (st->one_pass && st->nrecs == 1 && st->recs[0].nok > 0 &&
+		    st->recs[0].nruns == 1) {
+			/*
+			 * One pass: the metadata is known; the rest of the
+			 * stream is read as it comes, in one run to its end.
+			 */
+			st->recs[0].run0.nlines = UINT64_MAX;
+			st->streaming = 1;
+			break;
+		}
 		continue;
 	attach:
 		/* A line we cannot attribute goes with its neighbours. */
@@ -1813,6 +1904,7 @@ tl_init(struct sr_reader *r)
 	    : ev > SIZE_MAX / 2 ? SIZE_MAX / 2
 				: (size_t)ev;
 	st->index_max = sr_ctx_limit(r->ctx, SR_LIMIT_SPOOL);
+	st->one_pass = (sr_ctx_flags(r->ctx) & SR_CTX_ONE_PASS) != 0;
 	sr_buf_init(&st->ev, st->evmax + 8);
 	sr_buf_init(&st->obin, (size_t)st->linemax);
 	sr_buf_init(&st->ibin, (size_t)st->linemax);
@@ -1842,14 +1934,12 @@ tlog_open(struct sr_reader *r)
 	return (sr_tlog_open_stream(r, s));
 }
 
+/* Frees the index. */
 static void
-tlog_close(struct sr_reader *r)
+index_free(struct tl_state *st)
 {
-	struct tl_state *st = r->state;
 	size_t i, j;
 
-	if (st == NULL)
-		return;
 	for (i = 0; i < st->nrecs; i++) {
 		struct tl_rec *rc = &st->recs[i];
 
@@ -1868,6 +1958,43 @@ tlog_close(struct sr_reader *r)
 	}
 	free(st->recs);
 	free(st->hash);
+	st->recs = NULL;
+	st->hash = NULL;
+	st->nrecs = st->reccap = st->hashcap = 0;
+	st->index_bytes = 0;
+	st->nnoname = 0;
+	st->have_ferr = 0;
+}
+
+/*
+ * A second session was asked for after one pass: the whole index pass
+ * after all, from the start of the stream.
+ */
+static int
+tl_reindex(struct sr_reader *r)
+{
+	struct tl_state *st = r->state;
+	const struct sr_error *se;
+
+	index_free(st);
+	st->rec = NULL;
+	st->one_pass = st->streaming = 0;
+	if (sr_stream_seek(st->s, 0) != SR_OK) {
+		se = sr_stream_error(st->s);
+		return (sr_reader_errorf(r, SR_FAILED, SR_E_IO, NULL,
+		    "cannot seek: %s", se != NULL ? se->msg : "?"));
+	}
+	return (tl_index(r));
+}
+
+static void
+tlog_close(struct sr_reader *r)
+{
+	struct tl_state *st = r->state;
+
+	if (st == NULL)
+		return;
+	index_free(st);
 	sr_buf_release(&st->ev);
 	sr_buf_release(&st->obin);
 	sr_buf_release(&st->ibin);
@@ -2079,6 +2206,8 @@ tlog_next_session(struct sr_reader *r)
 
 	st->rec = NULL;
 	st->m.active = 0;
+	if (st->streaming && st->next >= 1 && (ret = tl_reindex(r)) != SR_OK)
+		return (ret);
 	if (st->next >= st->nrecs)
 		return (SR_EOF);
 	rc = &st->recs[st->next++];
@@ -2130,8 +2259,11 @@ tlog_next_session(struct sr_reader *r)
 		s->start_ns = rc->start_ns;
 		s->have |= SR_HAVE_START;
 	}
-	s->duration_ns = rc->dur_ms * SR_NSEC_PER_MSEC;
-	s->have |= SR_HAVE_DURATION;
+	if (!st->streaming) {
+		/* One pass saw only the first message: no duration. */
+		s->duration_ns = rc->dur_ms * SR_NSEC_PER_MSEC;
+		s->have |= SR_HAVE_DURATION;
+	}
 	if (rc->have & RH_GEOM) {
 		s->rows = rc->rows;
 		s->cols = rc->cols;
@@ -2255,6 +2387,8 @@ next_line(struct sr_reader *r, const char **line, size_t *len, int *complete,
 	    sr_stream_getline(st->s, line, len, complete, (size_t)st->linemax);
 	st->line_no++;
 	loc_make(&loc, st->line_no - 1, -1, *off);
+	if (ret == SR_EOF && st->streaming)
+		return (SR_EOF); /* one pass: the end of the stream */
 	if (ret == SR_EOF)
 		/* The file shrank since the index pass. */
 		return (sr_reader_errorf(r, SR_FAILED, SR_E_IO, &loc,
@@ -2270,6 +2404,28 @@ next_line(struct sr_reader *r, const char **line, size_t *len, int *complete,
 	return (SR_OK);
 }
 
+/*
+ * Streaming (one pass): whether a message belongs to another recording
+ * than the one being read.  A line that is no message, or whose key
+ * does not decode, stays with its neighbours, as in the index pass.
+ */
+static int
+other_rec(struct tl_state *st, const struct tl_msg *m)
+{
+	const char *host, *rec;
+	size_t hl, rl;
+
+	if (!(m->have & KB(K_VER)) ||
+	    key_part(&m->v[K_HOST],
+		m->have & KB(K_HOST) && m->v[K_HOST].kind == TV_STR, &st->key1,
+		&host, &hl) != 0 ||
+	    key_part(&m->v[K_REC],
+		m->have & KB(K_REC) && m->v[K_REC].kind == TV_STR, &st->key2,
+		&rec, &rl) != 0)
+		return (0);
+	return (!key_eq(st->rec, host, hl, rec, rl));
+}
+
 /* Loads the next good message of the recording into st->m. */
 static int
 load_message(struct sr_reader *r)
@@ -2283,7 +2439,7 @@ load_message(struct sr_reader *r)
 	const char *line, *t;
 	size_t len, tl;
 	int64_t off = -1, line_no, base;
-	int complete, ret;
+	int complete, ret, scan;
 
 	for (;;) {
 		if (st->done)
@@ -2308,8 +2464,10 @@ load_message(struct sr_reader *r)
 			return (ret);
 		if (is_blank(line, len))
 			continue;
-		if (tl_scan(line, len, 0, &m, &pe) != 0 ||
-		    tl_check(&m, &pe) != 0 ||
+		scan = tl_scan(line, len, 0, &m, &pe);
+		if (scan == 0 && st->streaming && other_rec(st, &m))
+			continue;
+		if (scan != 0 || tl_check(&m, &pe) != 0 ||
 		    timing_text(st, &m, &t, &tl, &pe) != 0 ||
 		    tim_check(t, tl, &sum, &pe) != 0 ||
 		    dec_bin(&m.v[K_OUT_BIN], m.have & KB(K_OUT_BIN), &st->obin,
@@ -2321,7 +2479,7 @@ load_message(struct sr_reader *r)
 				    &loc.msg_id);
 			loc.offset = off + (int64_t)pe.at;
 			if (!complete) {
-				(void)tl_warn(r, SR_E_FORMAT, &loc,
+				(void)tl_warn(r, SR_E_TRUNCATED, &loc,
 				    "last line is truncated (the recorder "
 				    "may have died): %s",
 				    pe.msg);
@@ -2508,6 +2666,50 @@ short_text:
 	return (RR_SHORT);
 }
 
+/*
+ * The timing is done: text or bytes it did not ask for would never be
+ * shown (tlog-rec writes none), so say so rather than drop them.
+ */
+static void
+leftover(struct sr_reader *r)
+{
+	struct tl_state *st = r->state;
+	struct tl_cur *c = &st->m;
+	struct sr_loc loc;
+	uint64_t n;
+	size_t w;
+	int bin, k;
+
+	for (k = 0; k < 2; k++) {
+		const unsigned char *p = k == 0 ? c->op : c->ip;
+		const unsigned char *e = k == 0 ? c->oe : c->ie;
+
+		if (p == NULL || p >= e)
+			continue;
+		n = UINT64_MAX;
+		bin = 0;
+		(void)dec_chars(&p, e, &n, NULL, SIZE_MAX, &w, &bin);
+		loc_make(&loc, c->line, c->msg_id, c->off);
+		(void)tl_warn(r, SR_E_FORMAT, &loc,
+		    "%s has %llu characters the timing does not cover",
+		    k == 0 ? "out_txt" : "in_txt",
+		    (unsigned long long)(UINT64_MAX - n));
+		st->gap = 1;
+	}
+	for (k = 0; k < 2; k++) {
+		size_t len = k == 0 ? st->obin.len : st->ibin.len;
+		size_t used = k == 0 ? c->obin_i : c->ibin_i;
+
+		if (used >= len)
+			continue;
+		loc_make(&loc, c->line, c->msg_id, c->off);
+		(void)tl_warn(r, SR_E_FORMAT, &loc,
+		    "%s has %zu bytes the timing does not cover",
+		    k == 0 ? "out_bin" : "in_bin", len - used);
+		st->gap = 1;
+	}
+}
+
 static void
 ev_begin(struct tl_state *st, struct sr_event *ev, enum sr_event_type type)
 {
@@ -2681,6 +2883,7 @@ tlog_next_event(struct sr_reader *r)
 				return (emit_special(r));
 			}
 			c->active = 0;
+			leftover(r);
 			continue;
 		}
 		if (tok.type == '+' && tok.a == 0)

@@ -88,6 +88,14 @@ struct tl_state {
 	 * sr_end tells is left here for it rather than put in the session.
 	 */
 	int embedded;
+	/*
+	 * SR_CTX_ONE_PASS: one_pass lets the index pass stop at the first
+	 * recording's first good message when it is the only one so far;
+	 * streaming says it did, and the events of that recording are
+	 * read to the end of the stream, other recordings' lines skipped.
+	 */
+	int one_pass;
+	int streaming;
 	int have_end;
 	char end_reason[32];
 	int64_t end_status;

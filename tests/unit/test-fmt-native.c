@@ -127,6 +127,8 @@ cat_name(enum sr_errcat c)
 		return ("io");
 	case SR_E_NOMEM:
 		return ("nomem");
+	case SR_E_TRUNCATED:
+		return ("truncated");
 	default:
 		return ("other");
 	}
@@ -1138,7 +1140,7 @@ static const struct {
 	    "o 1 \"b\"\n"
 	    "o 2 \"c\"\n" },
 	{ "garbage after the seal", H_GARBAGE,
-	    "W format @AFTER: recording incomplete: torn chunk at offset "
+	    "W truncated @AFTER: recording incomplete: torn chunk at offset "
 	    "AFTER\n"
 	    "S sessrec session_id=HAND actor=u host=h start=5 dur=7000000 "
 	    "exit=0 state=incomplete "

@@ -107,6 +107,8 @@ cat_name(enum sr_errcat c)
 		return ("io");
 	case SR_E_NOMEM:
 		return ("nomem");
+	case SR_E_TRUNCATED:
+		return ("truncated");
 	default:
 		return ("other");
 	}
@@ -552,7 +554,7 @@ static const struct damaged_case {
 	size_t want_events;
 } damaged_cases[] = {
 	{ "tlog/truncated.json",
-	    "W format 9:9: last line is truncated (the recorder may have "
+	    "W truncated 9:9: last line is truncated (the recorder may have "
 	    "died): unterminated JSON string\n",
 	    3636, "incomplete", 19 }, /* the unterminated string */
 	{ "tlog/idgap.json", "W format 5:6: message 5 missing\n", 1968,
@@ -701,7 +703,7 @@ static const struct hand_case {
 	    "S A actor=u host=h term=xterm start=" START0 " dur=0 geom=- "
 	    "state=incomplete tlog.session=7 tlog.ver=2.3\n"
 	    "o 0 \"a1\" @1:1\n"
-	    "W format 2:2: last line is truncated (the recorder may have "
+	    "W truncated 2:2: last line is truncated (the recorder may have "
 	    "died): unterminated JSON string\n" },
 	{ "a cut line goes with the recording it names",
 	    MSG("A", 1, 0, ">2", "a1", "") MSG("B", 1, 0, ">2", "b1", "")
@@ -710,7 +712,7 @@ static const struct hand_case {
 	    "S A actor=u host=h term=xterm start=" START0 " dur=0 geom=- "
 	    "state=incomplete tlog.session=7 tlog.ver=2.3\n"
 	    "o 0 \"a1\" @1:1\n"
-	    "W format 3:2: last line is truncated (the recorder may have "
+	    "W truncated 3:2: last line is truncated (the recorder may have "
 	    "died): unterminated JSON string\n" SESS("B", START0, 0,
 		"-") "o 0 \"b1\" @2:1\n" },
 	{ "a broken line goes with the recording it names",
@@ -782,8 +784,23 @@ static const struct hand_case {
 				       "string asks for 3 bytes, "
 				       "out_bin has 1\n"
 				       "o 10+G \"a2\" @2:2\n" },
-	{ "surplus text is not played", MSG("A", 1, 0, ">2", "abcdef", "1,2"),
-	    0, 0, SESS("A", START0, 0, "-") "o 0 \"ab\" @1:1\n" },
+	{ "surplus text and bytes are reported, not played",
+	    MSG("A", 1, 0, ">2", "abcdef", "1,2")
+		MSG("A", 2, 10, ">2", "a2", ""),
+	    0, 0,
+	    SESS("A", START0, 10, "-") "W format 1:1: out_txt has 4 "
+				       "characters the timing does not "
+				       "cover\n"
+				       "W format 1:1: out_bin has 2 bytes "
+				       "the timing does not cover\n"
+				       "o 0 \"ab\" @1:1\n"
+				       "o 10+G \"a2\" @2:2\n" },
+	{ "surplus text after a skip record",
+	    MSG("A", 1, 0, ">1]1/1", "a\uFFFDxy", "200"), 0, 0,
+	    SESS("A", START0, 0, "-") "W format 1:1: out_txt has 2 "
+				      "characters the timing does not "
+				      "cover\n"
+				      "o 0+B \"a\\xc8\" @1:1\n" },
 	{ "escapes and surrogate pairs count as characters",
 	    MSG("A", 1, 0, ">10",
 		"a\\uD83D\\uDE00b\\u00e9\\ud800\\n\\t\\/\\\"\\\\", ""),
@@ -985,7 +1002,7 @@ static const struct hand_case {
 	    "W format 4:4: message skipped: unexpected data after the JSON "
 	    "object\n"
 	    "W format 5:5: message skipped: JSON object key expected\n"
-	    "W format 6:6: last line is truncated (the recorder may have "
+	    "W truncated 6:6: last line is truncated (the recorder may have "
 	    "died): unterminated JSON string\n" },
 	{ "keys spelled with escapes",
 	    "{\"\\u0076er\":\"2.3\",\"r\\u0065c\":\"A\",\"id\":1,\"pos\":0,"
