@@ -351,7 +351,7 @@ EOF
 				limits) act=_sessrec_limits ;;
 				*) act=' ' ;;
 				esac
-				m=$(echo "${name#--}" | tr -d '-')
+				m=$(printf '%s\n' "${name#--}" | tr -d '-')
 				case $name in
 				--*) sep='=' ;;
 				*) sep='' ;;

@@ -6,12 +6,16 @@ complete -c sessrec -f
 complete -c sessrec -n __fish_use_subcommand -s h -l help -d 'print the usage and the list of commands'
 complete -c sessrec -n __fish_use_subcommand -s V -l version -d 'print the version'
 complete -c sessrec -n __fish_use_subcommand -l list-commands -d 'print the commands with their summaries'
-complete -c sessrec -n __fish_use_subcommand -l list-options -x -a 'cat info keygen ls record' -d 'print the options of a command'
+complete -c sessrec -n __fish_use_subcommand -l list-options -x -a 'cat grep index info keygen ls play record verify' -d 'print the options of a command'
 complete -c sessrec -n __fish_use_subcommand -a cat -d 'print a session\'s output as the viewer saw it'
+complete -c sessrec -n __fish_use_subcommand -a grep -d 'search commands and output across recordings'
+complete -c sessrec -n __fish_use_subcommand -a index -d 'build the seek index that play uses'
 complete -c sessrec -n __fish_use_subcommand -a info -d 'show every metadata field and event counts of a session'
 complete -c sessrec -n __fish_use_subcommand -a keygen -d 'make the host key pair that signs recordings'
 complete -c sessrec -n __fish_use_subcommand -a ls -d 'list recorded sessions'
+complete -c sessrec -n __fish_use_subcommand -a play -d 'replay a session with its timing'
 complete -c sessrec -n __fish_use_subcommand -a record -d 'run a command or shell on a new pty and record it'
+complete -c sessrec -n __fish_use_subcommand -a verify -d 'check that recordings are whole and untampered'
 
 # sessrec cat
 complete -c sessrec -n '__fish_seen_subcommand_from cat' -F
@@ -22,6 +26,51 @@ complete -c sessrec -n '__fish_seen_subcommand_from cat' -l config -r -F -d 'con
 complete -c sessrec -n '__fish_seen_subcommand_from cat' -s h -l help -d 'show this help'
 complete -c sessrec -n '__fish_seen_subcommand_from cat' -s q -l quiet -d 'do not print warnings about odd input'
 complete -c sessrec -n '__fish_seen_subcommand_from cat' -s t -l timestamps -d 'prefix each line with its offset (HH:MM:SS.mmm)'
+
+# sessrec grep
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -F
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l commands -d 'search the command lines typed, not the output'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l all -d 'search both output and command lines'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l actor -x -d 'only sessions whose actor matches the shell glob'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l target -x -d 'only sessions whose target matches'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l host -x -d 'only sessions whose host matches'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l since -x -d 'only sessions still running at or after TIME (ISO 8601, @EPOCH, or an age: 30m, 6h, 2d)'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l until -x -d 'only sessions started at or before TIME'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l ticket -x -d 'only sessions whose ticket matches'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l session -x -d 'only sessions whose id matches'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l format -x -a 'tlog sudo asciicast script ttyrec' -d 'only sessions of one format'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l color
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l colour
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l json -d 'print one JSON object per match (NDJSON)'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l no-redact -d 'print secrets unmasked (root and the configured redact_exempt_group only)'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l redact-rules -x
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l source -r -F -d 'read sessions from PATH (file, directory or archive; repeatable) instead of the configured sources'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l limit -x -a 'event= line= meta= members= spool= decoded= sessions=' -d 'raise or lower a reader limit (event, line, meta, members, spool, decoded, sessions)'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -l config -r -F -d 'configuration file (default /etc/sessrec/sessrec.conf)'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -s A -l after-context -x -d 'print NUM lines after each match'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -s B -l before-context -x -d 'print NUM lines before each match'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -s C -l context -x -d 'print NUM lines before and after'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -s c -l count -d 'print the number of matching lines per session'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -s e -l regexp -x -d 'the pattern (one starting with \'-\'); every operand then names sessions'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -s F -l fixed-strings
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -s h -l help -d 'show this help'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -s i -l ignore-case -d 'ignore case'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -s j -l jobs -x -d 'search NUM recordings at a time (default 2)'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -s l -l files-with-matches -d 'print only the ids of sessions that match'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -s m -l max-count -x
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -s q -l quiet -d 'do not print warnings about odd input'
+complete -c sessrec -n '__fish_seen_subcommand_from grep' -s w -l word-regexp -d 'match whole words only'
+
+# sessrec index
+complete -c sessrec -n '__fish_seen_subcommand_from index' -F
+complete -c sessrec -n '__fish_seen_subcommand_from index' -l cache-dir -x -d 'keep indexes in DIR (default $SESSREC_CACHE_DIR, $XDG_CACHE_HOME/sessrec or ~/.cache/sessrec)'
+complete -c sessrec -n '__fish_seen_subcommand_from index' -l beside -d 'write FILE.sridx next to the recording'
+complete -c sessrec -n '__fish_seen_subcommand_from index' -l force -d 'rebuild even when the index is up to date'
+complete -c sessrec -n '__fish_seen_subcommand_from index' -l source -r -F -d 'read sessions from PATH (file, directory or archive; repeatable) instead of the configured sources'
+complete -c sessrec -n '__fish_seen_subcommand_from index' -l limit -x -a 'event= line= meta= members= spool= decoded= sessions=' -d 'raise or lower a reader limit (event, line, meta, members, spool, decoded, sessions)'
+complete -c sessrec -n '__fish_seen_subcommand_from index' -l config -r -F -d 'configuration file (default /etc/sessrec/sessrec.conf)'
+complete -c sessrec -n '__fish_seen_subcommand_from index' -s q -l quiet -d 'do not print warnings about odd input'
+complete -c sessrec -n '__fish_seen_subcommand_from index' -s h -l help -d 'show this help'
 
 # sessrec info
 complete -c sessrec -n '__fish_seen_subcommand_from info' -F
@@ -55,6 +104,22 @@ complete -c sessrec -n '__fish_seen_subcommand_from ls' -s h -l help -d 'show th
 complete -c sessrec -n '__fish_seen_subcommand_from ls' -s l -l long -d 'add the path of each session'
 complete -c sessrec -n '__fish_seen_subcommand_from ls' -s q -l quiet -d 'do not print warnings about odd input'
 
+# sessrec play
+complete -c sessrec -n '__fish_seen_subcommand_from play' -F
+complete -c sessrec -n '__fish_seen_subcommand_from play' -l speed -x -d 'playback speed, 0.25 to 16 (default 1)'
+complete -c sessrec -n '__fish_seen_subcommand_from play' -l at -x -d 'start at TIME into the session (SECONDS, MM:SS or HH:MM:SS.mmm); with --dump, the moment whose screen is printed (default: the end)'
+complete -c sessrec -n '__fish_seen_subcommand_from play' -l max-idle -x -d 'cut pauses longer than this (default 2; 0 keeps the recorded idle time)'
+complete -c sessrec -n '__fish_seen_subcommand_from play' -l paused -d 'start paused'
+complete -c sessrec -n '__fish_seen_subcommand_from play' -l dump -d 'print the screen as text instead of playing (the default when stdout is not a terminal)'
+complete -c sessrec -n '__fish_seen_subcommand_from play' -l follow -d 'follow a recording still being written; with --dump, print the screen each time output arrives, after a line "--- HH:MM:SS.mmm ---", until the session ends or SIGINT'
+complete -c sessrec -n '__fish_seen_subcommand_from play' -l cache-dir -x -d 'keep seek indexes in DIR (default $SESSREC_CACHE_DIR, $XDG_CACHE_HOME/sessrec or ~/.cache/sessrec)'
+complete -c sessrec -n '__fish_seen_subcommand_from play' -l no-cache -d 'build the index in a temporary file and keep nothing'
+complete -c sessrec -n '__fish_seen_subcommand_from play' -l source -r -F -d 'read sessions from PATH (file, directory or archive; repeatable) instead of the configured sources'
+complete -c sessrec -n '__fish_seen_subcommand_from play' -l limit -x -a 'event= line= meta= members= spool= decoded= sessions=' -d 'raise or lower a reader limit (event, line, meta, members, spool, decoded, sessions)'
+complete -c sessrec -n '__fish_seen_subcommand_from play' -l config -r -F -d 'configuration file (default /etc/sessrec/sessrec.conf)'
+complete -c sessrec -n '__fish_seen_subcommand_from play' -s q -l quiet -d 'do not print warnings about odd input'
+complete -c sessrec -n '__fish_seen_subcommand_from play' -s h -l help -d 'show this help'
+
 # sessrec record
 complete -c sessrec -n '__fish_seen_subcommand_from record' -F
 complete -c sessrec -n '__fish_seen_subcommand_from record' -l actor -x -d 'who is working (default: the login user)'
@@ -71,3 +136,17 @@ complete -c sessrec -n '__fish_seen_subcommand_from record' -s i -l input -d 'al
 complete -c sessrec -n '__fish_seen_subcommand_from record' -s k -l key -x -d 'sign with this host key (default /etc/sessrec/host.key when it exists)'
 complete -c sessrec -n '__fish_seen_subcommand_from record' -s o -l output -x -d 'write the recording to FILE, or into DIR (default /var/log/sessrec)'
 complete -c sessrec -n '__fish_seen_subcommand_from record' -s q -l quiet -d 'no notices at start and end'
+
+# sessrec verify
+complete -c sessrec -n '__fish_seen_subcommand_from verify' -F
+complete -c sessrec -n '__fish_seen_subcommand_from verify' -l key -x -d 'trust this public key (repeatable); with --key or --trusted, no other key is trusted'
+complete -c sessrec -n '__fish_seen_subcommand_from verify' -l trusted -x -d 'trust every *.pub in DIR (default: trusted_keys of the configuration, else /etc/sessrec/trusted.d)'
+complete -c sessrec -n '__fish_seen_subcommand_from verify' -l witness -x -d 'check against the witness lines in FILE (syslog)'
+complete -c sessrec -n '__fish_seen_subcommand_from verify' -l require-seal -d 'fail (exit 1) unless every recording is OK'
+complete -c sessrec -n '__fish_seen_subcommand_from verify' -l json -d 'print one JSON object per recording (NDJSON)'
+complete -c sessrec -n '__fish_seen_subcommand_from verify' -l source -r -F -d 'read sessions from PATH (file, directory or archive; repeatable) instead of the configured sources'
+complete -c sessrec -n '__fish_seen_subcommand_from verify' -l limit -x -a 'event= line= meta= members= spool= decoded= sessions=' -d 'raise or lower a reader limit (event, line, meta, members, spool, decoded, sessions)'
+complete -c sessrec -n '__fish_seen_subcommand_from verify' -l config -r -F -d 'configuration file (default /etc/sessrec/sessrec.conf)'
+complete -c sessrec -n '__fish_seen_subcommand_from verify' -s h -l help -d 'show this help'
+complete -c sessrec -n '__fish_seen_subcommand_from verify' -s j -l jobs -x -d 'verify JOBS recordings at a time (default 2)'
+complete -c sessrec -n '__fish_seen_subcommand_from verify' -s q -l quiet -d 'do not print warnings about odd input'
