@@ -1651,7 +1651,10 @@ cur_keyframe(struct sr_playcur *c, struct sr_screen *scr)
 	uint64_t slen;
 	size_t pos = 0;
 
-	(void)get_v(c->buf, c->cur.usize, &pos, &slen);
+	/* The block was checked when it was loaded; check again anyway. */
+	if (get_v(c->buf, c->cur.usize, &pos, &slen) != 0 ||
+	    slen > c->cur.usize - pos)
+		return (SR_FAILED);
 	if (slen == 0) {
 		sr_screen_reset(scr, c->x->rows, c->x->cols);
 		return (SR_OK);
