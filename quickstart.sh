@@ -4,7 +4,8 @@
 # sessrec on the bundled samples (demo) or runs the whole test suite
 # (test).  Run as root (it installs missing Debian packages with apt-get).
 #
-#   ./quickstart.sh demo    build, then ls, info and cat the samples
+#   ./quickstart.sh demo    build, then ls, info, cat, play --dump and grep
+#                           the samples; record, verify
 #   ./quickstart.sh test    build, then make check
 set -eu
 
@@ -51,10 +52,15 @@ demo)
 	./sessrec cat samples/escape-probes/inject-probe.cast
 	./sessrec ls -l --source samples/archives/tlog-and-sudo.tar.zst
 	./sessrec cat -t --source samples/archives/tlog-and-sudo.tar.zst 310206c72ddf4de88a051887e16f1ca7-1ec7
+	./sessrec play --dump samples/escape-probes/inject-probe.cast
+	./sessrec grep -i passw --source samples
 	rec=$(mktemp -d)
-	./sessrec record -o "$rec/" -- sh -c 'echo recorded by sessrec; uname -s'
+	./sessrec keygen -d "$rec"
+	./sessrec record -k "$rec/host.key" -o "$rec/" -- \
+	    sh -c 'echo recorded by sessrec; uname -s'
 	./sessrec info "$rec"/*.srec
 	./sessrec cat "$rec"/*.srec
+	./sessrec verify --key "$rec/host.pub" "$rec"/*.srec
 	rm -rf "$rec"
 	;;
 test)
