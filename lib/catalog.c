@@ -693,6 +693,33 @@ nomem:
 }
 
 /*
+ * Advances r to its index-th usable session (the scan counted usable
+ * sessions only, so failed ones are skipped alike, up to 1000).  SR_OK
+ * with *sp, else the status with err filled.
+ */
+static int
+skip_to(struct sr_reader *r, size_t index, const struct sr_session **sp,
+    struct sr_error *err)
+{
+	size_t k, failed;
+	int st;
+
+	for (k = 0, failed = 0; k <= index;) {
+		st = sr_reader_next_session(r, sp);
+		if (st == SR_FAILED && ++failed <= 1000)
+			continue;
+		if (st != SR_OK && st != SR_WARN) {
+			if (err != NULL)
+				*err = *sr_reader_error(r);
+			*sp = NULL;
+			return (st == SR_EOF ? SR_FAILED : st);
+		}
+		k++;
+	}
+	return (SR_OK);
+}
+
+/*
  * Opens entry i through the scan's input with ctx, skipping quietly to
  * its session (the scan already reported what next_session() finds).
  */
@@ -703,7 +730,6 @@ open_entry(struct sr_catalog *c, size_t i, struct sr_ctx *ctx,
 	const struct sr_entry *e;
 	struct sr_reader *r;
 	sr_diag_fn diag;
-	size_t k, failed;
 	int st;
 
 	*rp = NULL;
@@ -720,24 +746,38 @@ open_entry(struct sr_catalog *c, size_t i, struct sr_ctx *ctx,
 		return (st);
 	diag = ctx->diag;
 	ctx->diag = NULL;
-	/* The scan counted usable sessions only; skip failed ones alike. */
-	for (k = 0, failed = 0; k <= e->index;) {
-		st = sr_reader_next_session(r, sp);
-		if (st == SR_FAILED && ++failed <= 1000)
-			continue;
-		if (st != SR_OK && st != SR_WARN) {
-			if (err != NULL)
-				*err = *sr_reader_error(r);
-			sr_reader_close(r);
-			*sp = NULL;
-			ctx->diag = diag;
-			return (st == SR_EOF ? SR_FAILED : st);
-		}
-		k++;
-	}
+	st = skip_to(r, e->index, sp, err);
 	ctx->diag = diag;
+	if (st != SR_OK) {
+		sr_reader_close(r);
+		return (st);
+	}
 	*rp = r;
 	return (SR_OK);
+}
+
+int
+sr_open_session(struct sr_ctx *ctx, const char *source, const char *member,
+    const struct sr_format *fmt, size_t index, struct sr_input **inp,
+    struct sr_reader **rp, const struct sr_session **sp, struct sr_error *err)
+{
+	int st;
+
+	*rp = NULL;
+	*sp = NULL;
+	if ((st = sr_input_open_flags(ctx, source, SR_INPUT_PARTNERS, inp,
+		 err)) != SR_OK) {
+		*inp = NULL;
+		return (st);
+	}
+	if ((st = sr_reader_open(ctx, *inp, member, fmt, rp, err)) == SR_OK &&
+	    (st = skip_to(*rp, index, sp, err)) == SR_OK)
+		return (SR_OK);
+	sr_reader_close(*rp);
+	sr_input_close(*inp);
+	*rp = NULL;
+	*inp = NULL;
+	return (st);
 }
 
 int

@@ -828,6 +828,17 @@ int sr_catalog_resolve(struct sr_catalog *, const char *what, size_t **idx,
 int sr_catalog_open_entry(struct sr_catalog *, size_t i, struct sr_reader **rp,
     const struct sr_session **sp, struct sr_error *err);
 /*
+ * Opens a session afresh: a new input on source (*inp, closed by the
+ * caller after the reader) and a reader on member with fmt (NULL
+ * probes), advanced to its index-th usable session (*sp), as
+ * sr_catalog_open_entry() does.  For a recording that grew since the
+ * scan, or a thread that wants objects of its own.  SR_OK, or the
+ * status with err filled and nothing left open.
+ */
+int sr_open_session(struct sr_ctx *, const char *source, const char *member,
+    const struct sr_format *fmt, size_t index, struct sr_input **inp,
+    struct sr_reader **rp, const struct sr_session **sp, struct sr_error *err);
+/*
  * sr_catalog_open_entry() from a worker thread, with the thread's own
  * context (diagnostics, limits, flags): reads through the input the scan
  * opened, shared (an archive is unpacked once).  Several threads may call

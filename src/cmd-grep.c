@@ -1180,34 +1180,8 @@ worker_main(void *arg)
 static void
 parse_filter(struct sr_args *a, struct sr_meta_filter *f)
 {
-	const char *v;
-	int64_t now = sr_time_now();
-
-	memset(f, 0, sizeof(*f));
-	f->field[SR_F_ACTOR] = sr_args_get(a, OPT_ACTOR);
-	f->field[SR_F_TARGET] = sr_args_get(a, OPT_TARGET);
-	f->field[SR_F_HOST] = sr_args_get(a, OPT_HOST);
-	f->field[SR_F_TICKET] = sr_args_get(a, OPT_TICKET);
+	sr_args_filter(a, f);
 	f->field[SR_F_SESSION_ID] = sr_args_get(a, OPT_SESSION);
-	f->format = sr_args_get(a, OPT_FORMAT);
-	if (f->format != NULL && sr_format_find(f->format) == NULL) {
-		sr_warnx("unknown format '%s'", f->format);
-		sr_usage(a->cmd);
-	}
-	if ((v = sr_args_get(a, OPT_SINCE)) != NULL) {
-		if (sr_time_parse_when(v, now, &f->since_ns) != 0) {
-			sr_warnx("bad time '%s'", v);
-			sr_usage(a->cmd);
-		}
-		f->have_since = 1;
-	}
-	if ((v = sr_args_get(a, OPT_UNTIL)) != NULL) {
-		if (sr_time_parse_when(v, now, &f->until_ns) != 0) {
-			sr_warnx("bad time '%s'", v);
-			sr_usage(a->cmd);
-		}
-		f->have_until = 1;
-	}
 }
 
 static long long

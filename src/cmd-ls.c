@@ -47,42 +47,6 @@ enum {
 static const char *const col_names[NCOLS] = { "ID", "START", "DURATION",
 	"ACTOR", "TARGET", "HOST", "FORMAT", "PATH" };
 
-/*
- * Parses the metadata filter options shared with grep.  Exits with a
- * usage error on a bad time.
- */
-static void
-parse_filter(struct sr_args *a, struct sr_meta_filter *f)
-{
-	const char *v;
-	int64_t now = sr_time_now();
-
-	memset(f, 0, sizeof(*f));
-	f->field[SR_F_ACTOR] = sr_args_get(a, OPT_ACTOR);
-	f->field[SR_F_TARGET] = sr_args_get(a, OPT_TARGET);
-	f->field[SR_F_HOST] = sr_args_get(a, OPT_HOST);
-	f->field[SR_F_TICKET] = sr_args_get(a, OPT_TICKET);
-	f->format = sr_args_get(a, OPT_FORMAT);
-	if (f->format != NULL && sr_format_find(f->format) == NULL) {
-		sr_warnx("unknown format '%s'", f->format);
-		sr_usage(a->cmd);
-	}
-	if ((v = sr_args_get(a, OPT_SINCE)) != NULL) {
-		if (sr_time_parse_when(v, now, &f->since_ns) != 0) {
-			sr_warnx("bad time '%s'", v);
-			sr_usage(a->cmd);
-		}
-		f->have_since = 1;
-	}
-	if ((v = sr_args_get(a, OPT_UNTIL)) != NULL) {
-		if (sr_time_parse_when(v, now, &f->until_ns) != 0) {
-			sr_warnx("bad time '%s'", v);
-			sr_usage(a->cmd);
-		}
-		f->have_until = 1;
-	}
-}
-
 /* Fills one table cell, escaped; owned by the caller. */
 static char *
 cell(const struct sr_session *s, int col)
@@ -158,7 +122,7 @@ cmd_ls_exec(struct sr_args *a)
 
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 
-	parse_filter(a, &f);
+	sr_args_filter(a, &f);
 	/* Operands are sources too: "sessrec ls DIR" reads just DIR. */
 	for (i = 0; i < (size_t)a->argc && a->nopts < SR_ARGS_MAXOPTS; i++) {
 		a->opts[a->nopts].id = OPT_SOURCE;

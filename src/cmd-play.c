@@ -245,35 +245,9 @@ reopen(const struct dump_src *d, struct sr_input **inp, struct sr_reader **rp,
 {
 	const struct sr_entry *e = sr_catalog_entry(d->cat, d->entry);
 	const struct sr_session *s;
-	size_t k, failed = 0;
-	int st;
 
-	*rp = NULL;
-	if ((st = sr_input_open_flags(d->a->ctx,
-		 sr_catalog_source(d->cat, e->source), SR_INPUT_PARTNERS, inp,
-		 err)) != SR_OK)
-		return (st);
-	if ((st = sr_reader_open(d->a->ctx, *inp, e->member, e->fmt, rp,
-		 err)) != SR_OK) {
-		sr_input_close(*inp);
-		*inp = NULL;
-		return (st);
-	}
-	for (k = 0; k <= e->index;) {
-		st = sr_reader_next_session(*rp, &s);
-		if (st == SR_FAILED && ++failed <= 1000)
-			continue;
-		if (st != SR_OK && st != SR_WARN) {
-			*err = *sr_reader_error(*rp);
-			sr_reader_close(*rp);
-			sr_input_close(*inp);
-			*rp = NULL;
-			*inp = NULL;
-			return (st == SR_EOF ? SR_FAILED : st);
-		}
-		k++;
-	}
-	return (SR_OK);
+	return (sr_open_session(d->a->ctx, sr_catalog_source(d->cat, e->source),
+	    e->member, e->fmt, e->index, inp, rp, &s, err));
 }
 
 static void

@@ -163,3 +163,40 @@ sr_args_events_end(struct sr_reader *r, int st)
 	sr_warn_error("cannot read", sr_reader_error(r));
 	return (SR_EXIT_UNREADABLE);
 }
+
+/*
+ * The metadata filter options of ls and grep (--actor, --target, --host,
+ * --ticket, --format, --since, --until).  Exits with a usage error on a
+ * bad time or format.
+ */
+void
+sr_args_filter(struct sr_args *a, struct sr_meta_filter *f)
+{
+	const char *v;
+	int64_t now = sr_time_now();
+
+	memset(f, 0, sizeof(*f));
+	f->field[SR_F_ACTOR] = sr_args_get(a, OPT_ACTOR);
+	f->field[SR_F_TARGET] = sr_args_get(a, OPT_TARGET);
+	f->field[SR_F_HOST] = sr_args_get(a, OPT_HOST);
+	f->field[SR_F_TICKET] = sr_args_get(a, OPT_TICKET);
+	f->format = sr_args_get(a, OPT_FORMAT);
+	if (f->format != NULL && sr_format_find(f->format) == NULL) {
+		sr_warnx("unknown format '%s'", f->format);
+		sr_usage(a->cmd);
+	}
+	if ((v = sr_args_get(a, OPT_SINCE)) != NULL) {
+		if (sr_time_parse_when(v, now, &f->since_ns) != 0) {
+			sr_warnx("bad time '%s'", v);
+			sr_usage(a->cmd);
+		}
+		f->have_since = 1;
+	}
+	if ((v = sr_args_get(a, OPT_UNTIL)) != NULL) {
+		if (sr_time_parse_when(v, now, &f->until_ns) != 0) {
+			sr_warnx("bad time '%s'", v);
+			sr_usage(a->cmd);
+		}
+		f->have_until = 1;
+	}
+}

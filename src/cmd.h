@@ -120,6 +120,12 @@ struct sr_cmd {
 	int (*exec)(struct sr_args *);
 };
 
+/*
+ * Fills f from the metadata filter options (--actor, --target, --host,
+ * --ticket, --format, --since, --until); exits with a usage error on a
+ * bad time or format.
+ */
+void sr_args_filter(struct sr_args *, struct sr_meta_filter *);
 /* The last value of option id, or NULL. */
 const char *sr_args_get(const struct sr_args *, int id);
 int sr_args_has(const struct sr_args *, int id);

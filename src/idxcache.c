@@ -280,37 +280,9 @@ open_reader(struct idx *d, struct sr_input **inp, struct sr_reader **rp,
     struct sr_error *err)
 {
 	const struct sr_session *s;
-	size_t k, failed;
-	int st;
 
-	*rp = NULL;
-	if ((st = sr_input_open_flags(d->ctx, d->source, SR_INPUT_PARTNERS, inp,
-		 err)) != SR_OK) {
-		*inp = NULL;
-		return (st);
-	}
-	if ((st = sr_reader_open(d->ctx, *inp, d->member, d->fmt, rp, err)) !=
-	    SR_OK) {
-		sr_input_close(*inp);
-		*inp = NULL;
-		*rp = NULL;
-		return (st);
-	}
-	for (k = 0, failed = 0; k <= d->sess_index;) {
-		st = sr_reader_next_session(*rp, &s);
-		if (st == SR_FAILED && ++failed <= 1000)
-			continue;
-		if (st != SR_OK && st != SR_WARN) {
-			*err = *sr_reader_error(*rp);
-			sr_reader_close(*rp);
-			sr_input_close(*inp);
-			*rp = NULL;
-			*inp = NULL;
-			return (st == SR_EOF ? SR_FAILED : st);
-		}
-		k++;
-	}
-	return (SR_OK);
+	return (sr_open_session(d->ctx, d->source, d->member, d->fmt,
+	    d->sess_index, inp, rp, &s, err));
 }
 
 static void
