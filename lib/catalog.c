@@ -543,10 +543,9 @@ strcmp_null(const char *a, const char *b)
 	return (strcmp(a, b));
 }
 
-static int
-entry_cmp(const void *va, const void *vb)
+int
+sr_entry_cmp(const struct sr_entry *a, const struct sr_entry *b)
 {
-	const struct sr_entry *a = va, *b = vb;
 	const struct sr_session *sa = a->session, *sb = b->session;
 	int ha = (sa->have & SR_HAVE_START) != 0;
 	int hb = (sb->have & SR_HAVE_START) != 0;
@@ -564,6 +563,12 @@ entry_cmp(const void *va, const void *vb)
 	if (a->index != b->index)
 		return (a->index < b->index ? -1 : 1);
 	return (0);
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return (sr_entry_cmp(a, b));
 }
 
 void

@@ -136,6 +136,19 @@ sr_reader_warnf(struct sr_reader *r, const struct sr_loc *loc, const char *fmt,
 	return (st);
 }
 
+int
+sr_reader_warn_torn(struct sr_reader *r, const struct sr_loc *loc,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	st = sr_reader_vwarnf(r, SR_E_TRUNCATED, loc, fmt, ap);
+	va_end(ap);
+	return (st);
+}
+
 /*
  * "container/member" for directories and archives; the file itself for a
  * named file, or the partner beside it when the recording is rooted there.

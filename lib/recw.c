@@ -1206,17 +1206,16 @@ hn(struct sr_buf *b, const char *k, int64_t v)
 	return (json_key(b, k) || wb_i64(b, v));
 }
 
+/* Appends n <= SR_SIG_LEN bytes as hex; 0 or -1. */
 static int
 hex(struct sr_buf *b, const unsigned char *p, size_t n)
 {
-	static const char d[] = "0123456789abcdef";
-	size_t i;
+	char d[2 * SR_SIG_LEN + 1];
 
-	for (i = 0; i < n; i++)
-		if (sr_buf_append(b, &d[p[i] >> 4], 1) ||
-		    sr_buf_append(b, &d[p[i] & 15], 1))
-			return (-1);
-	return (0);
+	if (n > SR_SIG_LEN)
+		return (-1);
+	sr_hex_encode(d, p, n);
+	return (sr_buf_append(b, d, 2 * n) != SR_E_NONE ? -1 : 0);
 }
 
 static int

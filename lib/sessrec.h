@@ -810,7 +810,12 @@ size_t sr_catalog_failures(const struct sr_catalog *);
 size_t sr_catalog_nentries(const struct sr_catalog *);
 /* Borrowed, valid until sr_catalog_free(). */
 const struct sr_entry *sr_catalog_entry(const struct sr_catalog *, size_t);
-/* Sorts entries by start time (unknown last), then id, then path. */
+/*
+ * Catalog order: start time (unknown last), then id, then path, then
+ * session index.  <0, 0 or >0, as for qsort().
+ */
+int sr_entry_cmp(const struct sr_entry *, const struct sr_entry *);
+/* Sorts entries in catalog order (sr_entry_cmp()). */
 void sr_catalog_sort(struct sr_catalog *);
 /*
  * Resolves what a user typed: an existing path (its sessions; when it

@@ -69,6 +69,9 @@ int sr_reader_warnf(struct sr_reader *, const struct sr_loc *, const char *fmt,
 /* The same with a category other than SR_E_FORMAT (a limit, say). */
 int sr_reader_vwarnf(struct sr_reader *, enum sr_errcat, const struct sr_loc *,
     const char *fmt, va_list) SR_PRINTF(4, 0);
+/* A warning that the input ends early: a torn tail (SR_E_TRUNCATED). */
+int sr_reader_warn_torn(struct sr_reader *, const struct sr_loc *,
+    const char *fmt, ...) SR_PRINTF(3, 4);
 /*
  * Opens a member relative to the recording root ("timing" in a sudo
  * session directory; "" or NULL for the root member itself).  On failure
@@ -191,6 +194,8 @@ size_t sr_dirlen(const char *path);
  * Parses a decimal unsigned integer s[0..len) that must fit in max.
  * Returns 0 or -1.
  */
+/* Writes n bytes at p as 2n lower-case hex digits and a NUL to out. */
+void sr_hex_encode(char *out, const void *p, size_t n);
 int sr_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
 int sr_parse_i64(const char *s, size_t len, int64_t *out);
 

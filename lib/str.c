@@ -42,6 +42,19 @@
 
 static const char hexdig[] = "0123456789abcdef";
 
+void
+sr_hex_encode(char *out, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hexdig[b[i] >> 4];
+		out[2 * i + 1] = hexdig[b[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
 size_t
 sr_utf8_valid(const unsigned char *s, size_t len)
 {

@@ -435,19 +435,6 @@ vfind_sort(struct sr_verify_result *res)
 	}
 }
 
-static void
-hexstr(char *out, const unsigned char *b, size_t n)
-{
-	static const char d[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = d[b[i] >> 4];
-		out[2 * i + 1] = d[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* Parses exactly 2n hex digits; 0 or -1. */
 static int
 unhex(const char *s, size_t len, unsigned char *out, size_t n)
@@ -1895,7 +1882,7 @@ nv_header(struct nv *nv)
 		    "header: no valid rec_id");
 		return (W_STOP);
 	}
-	hexstr(v->res->rec_id, nv->rec_id, SR_RECID_LEN);
+	sr_hex_encode(v->res->rec_id, nv->rec_id, SR_RECID_LEN);
 	if (sr_json_get_int(j, "start_ns", 0, INT64_MAX, &nv->start_ns, &loc,
 		&e) != SR_OK)
 		nv->start_ns = 0;
@@ -1934,7 +1921,7 @@ nv_key(struct nv *nv)
 		    "write the file could have made it");
 		return;
 	}
-	hexstr(id, nv->key_id, SR_KEYID_LEN);
+	sr_hex_encode(id, nv->key_id, SR_KEYID_LEN);
 	(void)strlcpy(res->key_id, id, sizeof(res->key_id));
 	if (sr_trust_count(v->trust) == 0) {
 		vfind(v, SR_VERDICT_CONSISTENT, "key", -1, -1,

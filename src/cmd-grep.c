@@ -1383,14 +1383,6 @@ parse_opts(struct sr_args *a, struct grep_opts *o)
 		collect_rules(a, o);
 }
 
-static int
-strcmp_null(const char *x, const char *y)
-{
-	if (x == NULL || y == NULL)
-		return ((x == NULL) - (y == NULL));
-	return (strcmp(x, y));
-}
-
 /* A catalog entry with what sorting needs (qsort has no context). */
 struct sortkey {
 	const struct sr_entry *e;
@@ -1409,29 +1401,11 @@ free_opts(struct grep_opts *o)
 	o->nrules = 0;
 }
 
-/* Catalog order: start (unknown last), id, path, session index. */
 static int
-entry_cmp(const void *va, const void *vb)
+entry_cmp(const void *a, const void *b)
 {
-	const struct sr_entry *a = ((const struct sortkey *)va)->e;
-	const struct sr_entry *b = ((const struct sortkey *)vb)->e;
-	const struct sr_session *sa = a->session, *sb = b->session;
-	int ha = (sa->have & SR_HAVE_START) != 0;
-	int hb = (sb->have & SR_HAVE_START) != 0;
-	int r;
-
-	if (ha != hb)
-		return (hb - ha);
-	if (ha && sa->start_ns != sb->start_ns)
-		return (sa->start_ns < sb->start_ns ? -1 : 1);
-	if ((r = strcmp_null(sa->field[SR_F_SESSION_ID],
-		 sb->field[SR_F_SESSION_ID])) != 0)
-		return (r);
-	if ((r = strcmp_null(sa->path, sb->path)) != 0)
-		return (r);
-	if (a->index != b->index)
-		return (a->index < b->index ? -1 : 1);
-	return (0);
+	return (sr_entry_cmp(((const struct sortkey *)a)->e,
+	    ((const struct sortkey *)b)->e));
 }
 
 static int

@@ -424,7 +424,6 @@ int
 sr_playidx_cache_name(const char *identity, const char *dir,
     struct sr_buf *path)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char h[SR_HASH_LEN];
 	char name[33];
 	size_t i, n;
@@ -439,11 +438,7 @@ sr_playidx_cache_name(const char *identity, const char *dir,
 		if (identity[i] == '\n')
 			n++;
 	sr_sha256(h, identity, i);
-	for (i = 0; i < 16; i++) {
-		name[2 * i] = hex[h[i] >> 4];
-		name[2 * i + 1] = hex[h[i] & 15];
-	}
-	name[32] = '\0';
+	sr_hex_encode(name, h, 16);
 	return (sr_buf_printf(path, "%s/%s.sridx", dir, name));
 }
 

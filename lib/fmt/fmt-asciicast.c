@@ -72,22 +72,6 @@
 #include "compat.h"
 #include "sr-private.h"
 
-/* A warning that the input ends early (a torn tail). */
-static int warn_torn(struct sr_reader *, const struct sr_loc *, const char *,
-    ...) SR_PRINTF(3, 4);
-
-static int
-warn_torn(struct sr_reader *r, const struct sr_loc *loc, const char *fmt, ...)
-{
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	st = sr_reader_vwarnf(r, SR_E_TRUNCATED, loc, fmt, ap);
-	va_end(ap);
-	return (st);
-}
-
 /* How much of the member the probe and the v1 sniffing look at. */
 #define CAST_PEEK (64 * 1024)
 /* Longest time accepted, in seconds: keeps ns arithmetic in range. */
@@ -485,7 +469,7 @@ parse_line(struct sr_reader *r, struct cast_state *st, const char *line,
 	}
 	*warned = 1;
 	if (!complete)
-		(void)warn_torn(r, loc, "truncated last line");
+		(void)sr_reader_warn_torn(r, loc, "truncated last line");
 	else
 		(void)sr_reader_warnf(r, loc, "invalid JSON: %s", jerr.text);
 	return (0);

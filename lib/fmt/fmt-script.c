@@ -62,22 +62,6 @@
 #include "compat.h"
 #include "sr-private.h"
 
-/* A warning that the input ends early (a torn tail). */
-static int warn_torn(struct sr_reader *, const struct sr_loc *, const char *,
-    ...) SR_PRINTF(3, 4);
-
-static int
-warn_torn(struct sr_reader *r, const struct sr_loc *loc, const char *fmt, ...)
-{
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	st = sr_reader_vwarnf(r, SR_E_TRUNCATED, loc, fmt, ap);
-	va_end(ap);
-	return (st);
-}
-
 #define HDR_START     "Script started on "
 #define HDR_START_LEN (sizeof(HDR_START) - 1)
 #define HDR_DONE      "Script done on "
@@ -1904,7 +1888,7 @@ run_next(struct sr_reader *r, int *warned)
 		/* The log shrank under us, or its decoding ended early. */
 		loc_at(&loc, src->name, -1, src->pos + (int64_t)got);
 		*warned = 1;
-		(void)warn_torn(r, &loc, "log ends %zu bytes early",
+		(void)sr_reader_warn_torn(r, &loc, "log ends %zu bytes early",
 		    want - got);
 		src->exhausted = 1;
 		s->run_left = 0;
@@ -1997,7 +1981,8 @@ timing_step(struct sr_reader *r, int *warned)
 	if ((pe = parse_entry(line, len, s->advanced, &en)) != 0) {
 		*warned = 1;
 		if (!complete)
-			(void)warn_torn(r, &loc, "last timing line cut short");
+			(void)sr_reader_warn_torn(r, &loc,
+			    "last timing line cut short");
 		else
 			(void)sr_reader_warnf(r, &loc,
 			    pe == -2 ? "invalid delay in timing line"
@@ -2095,7 +2080,7 @@ script_next_event(struct sr_reader *r)
 				break;
 			loc_at(&loc, s->out.name, -1, s->out.pos);
 			warned = 1;
-			(void)warn_torn(r, &loc,
+			(void)sr_reader_warn_torn(r, &loc,
 			    "%lld log bytes not covered by the timing file",
 			    (long long)(s->out.end - s->out.pos));
 			run_start(s, &s->out, SR_EV_OUTPUT,

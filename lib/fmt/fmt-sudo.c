@@ -59,22 +59,6 @@
 #include "compat.h"
 #include "sr-private.h"
 
-/* A warning that the input ends early (a torn tail). */
-static int warn_torn(struct sr_reader *, const struct sr_loc *, const char *,
-    ...) SR_PRINTF(3, 4);
-
-static int
-warn_torn(struct sr_reader *r, const struct sr_loc *loc, const char *fmt, ...)
-{
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	st = sr_reader_vwarnf(r, SR_E_TRUNCATED, loc, fmt, ap);
-	va_end(ap);
-	return (st);
-}
-
 #define SUDO_NSTREAMS 5
 /* Consecutive unreadable timing lines before the session is given up. */
 #define SUDO_MAX_BAD 32
@@ -1952,7 +1936,7 @@ check_truncated(struct sr_reader *r, struct sudo_state *st)
 	if (r->session.state != SR_STATE_INCOMPLETE) {
 		sr_loc_clear(&loc);
 		sr_loc_set_member(&loc, st->timing_name);
-		(void)warn_torn(r, &loc,
+		(void)sr_reader_warn_torn(r, &loc,
 		    "compressed timing ends early, session is incomplete");
 	}
 	r->session.state = SR_STATE_INCOMPLETE;

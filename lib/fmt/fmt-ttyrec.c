@@ -58,22 +58,6 @@
 #include "compat.h"
 #include "sr-private.h"
 
-/* A warning that the input ends early (a torn tail). */
-static int warn_torn(struct sr_reader *, const struct sr_loc *, const char *,
-    ...) SR_PRINTF(3, 4);
-
-static int
-warn_torn(struct sr_reader *r, const struct sr_loc *loc, const char *fmt, ...)
-{
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	st = sr_reader_vwarnf(r, SR_E_TRUNCATED, loc, fmt, ap);
-	va_end(ap);
-	return (st);
-}
-
 #define TTYREC_HDR 12
 /* How much of the member the probe looks at. */
 #define TTYREC_PEEK (64 * 1024)
@@ -325,7 +309,7 @@ ttyrec_next_event(struct sr_reader *r)
 		return (SR_EOF);
 	if (avail < TTYREC_HDR) {
 		sr_stream_consume(st->s, avail);
-		(void)warn_torn(r, &loc,
+		(void)sr_reader_warn_torn(r, &loc,
 		    "truncated record header: %zu of %d bytes", avail,
 		    TTYREC_HDR);
 		return (SR_EOF);
@@ -360,8 +344,8 @@ ttyrec_next_event(struct sr_reader *r)
 		    "cannot read: %s", sr_stream_error(st->s)->msg));
 	if (avail < len) {
 		warned = 1;
-		(void)warn_torn(r, &loc, "truncated record: %zu of %zu bytes",
-		    avail, len);
+		(void)sr_reader_warn_torn(r, &loc,
+		    "truncated record: %zu of %zu bytes", avail, len);
 		if (avail == 0)
 			return (SR_EOF);
 	}
