@@ -15,9 +15,10 @@ what=${1:-demo}
 # Build dependencies, then the real tools the tests drive.
 BUILD_PKGS="build-essential autoconf automake pkg-config libjansson-dev
 libpcre2-dev libzstd-dev libarchive-dev libncurses-dev libcmocka-dev libsodium-dev
-libssl-dev libvterm-dev mandoc"
+libssl-dev libvterm-dev libsystemd-dev mandoc"
 TEST_PKGS="tlog sudo asciinema ttyrec bsdutils zstd jq tmux zip gzip xz-utils
-bzip2 clang-format python3 bc less openssl procps"
+bzip2 clang-format python3 bc less openssl procps openssh-server openssh-client
+rsyslog systemd-journal-remote gdb util-linux passwd"
 
 need=""
 for p in $BUILD_PKGS; do

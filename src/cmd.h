@@ -164,7 +164,9 @@ int sr_args_events_end(struct sr_reader *, int st);
 /* Prints the usage line to stderr and exits 2. */
 void sr_usage(const struct sr_cmd *) __attribute__((noreturn));
 
+extern const struct sr_cmd sr_cmd_archive;
 extern const struct sr_cmd sr_cmd_cat;
+extern const struct sr_cmd sr_cmd_export;
 extern const struct sr_cmd sr_cmd_grep;
 extern const struct sr_cmd sr_cmd_index;
 extern const struct sr_cmd sr_cmd_info;

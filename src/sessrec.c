@@ -36,7 +36,9 @@
 
 /* Alphabetical. */
 static const struct sr_cmd *const commands[] = {
+	&sr_cmd_archive,
 	&sr_cmd_cat,
+	&sr_cmd_export,
 	&sr_cmd_grep,
 	&sr_cmd_index,
 	&sr_cmd_info,
