@@ -20,7 +20,13 @@
  * into a small list.  A file counts only when root (or, when the caller
  * trusts the user, the effective user) owns it and nobody else may write
  * it: the recorder and privileged runs of sessrec must not take policy
- * from a file the recorded user could have written.
+ * from a file the recorded user could have written.  With
+ * SR_CONFIG_SECURE_PATH every directory on the way must be root's and
+ * writable by nobody else too, as sudo and sshd check their files.
+ *
+ * "[user NAME]" and "[group NAME]" lines start a section whose settings
+ * apply only to that user or the members of that group; they are kept
+ * apart from the global settings, which sr_config_get() alone sees.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -29,11 +35,13 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "sr-private.h"
 
 #define CONFIG_MAX_LINES 4096
@@ -43,31 +51,112 @@ struct sr_config_ent {
 	char *key;
 	char *value;
 	int line;
+	int scope;   /* 0 global, else SCOPE_USER or SCOPE_GROUP */
+	char *sname; /* the user or group the section names */
 };
 
+#define SCOPE_USER  1
+#define SCOPE_GROUP 2
+
 struct sr_config {
-	struct sr_config_ent *e;
+	struct sr_config_ent *e; /* global settings */
 	size_t n;
+	struct sr_config_ent *s; /* section settings, in file order */
+	size_t ns;
 };
 
 static int
-add(struct sr_config *c, const char *k, const char *v, int line)
+add(struct sr_config *c, const char *k, const char *v, int line, int scope,
+    const char *sname)
 {
-	struct sr_config_ent *e;
+	struct sr_config_ent *e, **arr = scope ? &c->s : &c->e;
+	size_t *n = scope ? &c->ns : &c->n;
 
-	if ((e = sr_reallocarray(c->e, c->n + 1, sizeof(*e))) == NULL)
+	if ((e = sr_reallocarray(*arr, *n + 1, sizeof(*e))) == NULL)
 		return (-1);
-	c->e = e;
-	e += c->n;
+	*arr = e;
+	e += *n;
+	memset(e, 0, sizeof(*e));
 	e->line = line;
+	e->scope = scope;
 	e->key = sr_strdup(k);
 	e->value = sr_strdup(v);
-	if (e->key == NULL || e->value == NULL) {
+	if (scope)
+		e->sname = sr_strdup(sname);
+	if (e->key == NULL || e->value == NULL || (scope && e->sname == NULL)) {
 		free(e->key);
 		free(e->value);
+		free(e->sname);
 		return (-1);
 	}
-	c->n++;
+	(*n)++;
+	return (0);
+}
+
+/*
+ * Every directory above path is root's and writable by nobody else (a
+ * sticky bit does not help: the file could be renamed away by its
+ * directory's owner only, but a group could still add names).
+ */
+static int
+secure_path(const char *path, struct sr_error *err)
+{
+	char buf[PATH_MAX], *p;
+	struct stat st;
+
+	if (path[0] != '/' || strlcpy(buf, path, sizeof(buf)) >= sizeof(buf))
+		return (sr_error_set(err, SR_WARN, SR_E_MISUSE, path, NULL,
+		    "ignored: not an absolute path"));
+	for (p = strrchr(buf, '/'); p != NULL; p = strrchr(buf, '/')) {
+		*p = '\0';
+		if (stat(buf[0] != '\0' ? buf : "/", &st) != 0)
+			return (sr_error_set(err, SR_WARN, SR_E_IO, path, NULL,
+			    "ignored: cannot check '%s': %s",
+			    buf[0] != '\0' ? buf : "/", strerror(errno)));
+		if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+			return (sr_error_set(err, SR_WARN, SR_E_MISUSE, path,
+			    NULL,
+			    "ignored: directory '%s' is not root's or others "
+			    "may write it",
+			    buf[0] != '\0' ? buf : "/"));
+		if (buf[0] == '\0')
+			break;
+	}
+	return (SR_OK);
+}
+
+/* "[user NAME]" or "[group NAME]": sets scope and name; -1 if malformed. */
+static int
+section(char *k, int *scope, char *name, size_t len)
+{
+	char *e = k + strlen(k), *n;
+
+	while (e > k && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (e - k < 2 || e[-1] != ']')
+		return (-1);
+	*--e = '\0';
+	k++;
+	while (*k == ' ' || *k == '\t')
+		k++;
+	if (strncmp(k, "user", 4) == 0 && (k[4] == ' ' || k[4] == '\t'))
+		*scope = SCOPE_USER;
+	else if (strncmp(k, "group", 5) == 0 && (k[5] == ' ' || k[5] == '\t'))
+		*scope = SCOPE_GROUP;
+	else if (strcmp(k, "global") == 0) {
+		*scope = 0;
+		name[0] = '\0';
+		return (0);
+	} else
+		return (-1);
+	n = k + (*scope == SCOPE_USER ? 4 : 5);
+	while (*n == ' ' || *n == '\t')
+		n++;
+	while (e > n && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	if (*n == '\0' || strpbrk(n, " \t[]") != NULL ||
+	    strlcpy(name, n, len) >= len)
+		return (-1);
 	return (0);
 }
 
@@ -81,13 +170,20 @@ sr_config_load(const char *path, unsigned flags, struct sr_config **cp,
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	int lineno = 0, rc = SR_OK;
+	int lineno = 0, rc = SR_OK, scope = 0;
+	char sname[256] = "";
 
 	if ((c = *cp = calloc(1, sizeof(*c))) == NULL)
 		return (sr_error_set(err, SR_FATAL, SR_E_NOMEM, path, NULL,
 		    "out of memory"));
 	if (path == NULL)
 		return (SR_OK);
+	if ((flags & SR_CONFIG_SECURE_PATH) &&
+	    (rc = secure_path(path, err)) != SR_OK) {
+		if (access(path, F_OK) != 0 && errno == ENOENT)
+			return (SR_OK);
+		return (rc);
+	}
 	if ((f = fopen(path, "re")) == NULL) {
 		if (errno == ENOENT)
 			return (SR_OK);
@@ -123,6 +219,17 @@ sr_config_load(const char *path, unsigned flags, struct sr_config **cp,
 			k++;
 		if (*k == '#' || *k == '\0')
 			continue;
+		if (*k == '[') {
+			if (section(k, &scope, sname, sizeof(sname)) == 0)
+				continue;
+			sr_loc_clear(&loc);
+			loc.line = lineno;
+			rc = sr_error_set(err, SR_FAILED, SR_E_FORMAT, path,
+			    &loc,
+			    "expected '[user NAME]', '[group NAME]' or "
+			    "'[global]'");
+			break;
+		}
 		if ((v = strchr(k, '=')) == NULL) {
 			sr_loc_clear(&loc);
 			loc.line = lineno;
@@ -138,7 +245,7 @@ sr_config_load(const char *path, unsigned flags, struct sr_config **cp,
 		for (e = v + strlen(v);
 		     e > v && (e[-1] == ' ' || e[-1] == '\t');)
 			*--e = '\0';
-		if (add(c, k, v, lineno) != 0) {
+		if (add(c, k, v, lineno, scope, sname) != 0) {
 			rc = sr_error_set(err, SR_FATAL, SR_E_NOMEM, path, NULL,
 			    "out of memory");
 			break;
@@ -182,17 +289,68 @@ sr_config_entry(const struct sr_config *c, size_t i, const char **key,
 	return (0);
 }
 
-void
-sr_config_free(struct sr_config *c)
+const char *
+sr_config_get_for(const struct sr_config *c, const char *key, const char *user,
+    const char *const *groups, size_t ngroups, int *line)
+{
+	const struct sr_config_ent *g = NULL, *u = NULL, *e;
+	size_t i, j;
+
+	for (i = 0; c != NULL && i < c->ns; i++) {
+		e = &c->s[i];
+		if (strcmp(e->key, key) != 0)
+			continue;
+		if (e->scope == SCOPE_USER && user != NULL &&
+		    strcmp(e->sname, user) == 0)
+			u = e; /* the last one in the file */
+		else if (e->scope == SCOPE_GROUP && g == NULL)
+			for (j = 0; j < ngroups; j++)
+				if (strcmp(e->sname, groups[j]) == 0) {
+					g = e; /* the first group that sets it */
+					break;
+				}
+	}
+	if ((e = u != NULL ? u : g) != NULL) {
+		if (line != NULL)
+			*line = e->line;
+		return (e->value);
+	}
+	if (line != NULL)
+		*line = sr_config_line(c, key);
+	return (sr_config_get(c, key));
+}
+
+int
+sr_config_scoped_entry(const struct sr_config *c, size_t i, const char **key,
+    const char **value, int *line)
+{
+	if (c == NULL || i >= c->ns)
+		return (-1);
+	*key = c->s[i].key;
+	*value = c->s[i].value;
+	*line = c->s[i].line;
+	return (0);
+}
+
+static void
+free_ents(struct sr_config_ent *e, size_t n)
 {
 	size_t i;
 
+	for (i = 0; i < n; i++) {
+		free(e[i].key);
+		free(e[i].value);
+		free(e[i].sname);
+	}
+	free(e);
+}
+
+void
+sr_config_free(struct sr_config *c)
+{
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->n; i++) {
-		free(c->e[i].key);
-		free(c->e[i].value);
-	}
-	free(c->e);
+	free_ents(c->e, c->n);
+	free_ents(c->s, c->ns);
 	free(c);
 }

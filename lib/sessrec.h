@@ -785,6 +785,7 @@ const char *sr_catalog_source(const struct sr_catalog *, size_t);
 enum sr_defaults_flags {
 	SR_DEFAULTS_ENV = 1 << 0,	 /* SESSREC_SOURCES may override */
 	SR_DEFAULTS_TRUST_USER = 1 << 1, /* a config owned by the euid counts */
+	SR_CONFIG_SECURE_PATH = 1 << 2,	 /* every parent directory root's too */
 };
 
 /*
@@ -1052,6 +1053,17 @@ int sr_config_line(const struct sr_config *, const char *key);
 /* The i-th setting in file order: 0, or -1 past the end (borrowed). */
 int sr_config_entry(const struct sr_config *, size_t i, const char **key,
     const char **value);
+/*
+ * The value of key for this user: the last "[user NAME]" section naming
+ * user that sets it, else the first "[group NAME]" section (file order)
+ * naming one of groups that sets it, else the global value.  line, when
+ * not NULL, gets the line it came from (0: unset).  Borrowed.
+ */
+const char *sr_config_get_for(const struct sr_config *, const char *key,
+    const char *user, const char *const *groups, size_t ngroups, int *line);
+/* The i-th section setting in file order: 0, or -1 past the end. */
+int sr_config_scoped_entry(const struct sr_config *, size_t i,
+    const char **key, const char **value, int *line);
 void sr_config_free(struct sr_config *);
 
 /*

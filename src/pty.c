@@ -48,6 +48,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -149,7 +150,9 @@ struct relay {
 	unsigned rows, cols;
 	unsigned char ibuf[INPUT_MAX];
 	size_t ioff, ilen;
-	int last_nl; /* the last input byte sent was a newline */
+	int last_nl;	  /* the last input byte sent was a newline */
+	long fg_euid;	  /* the foreground's effective uid; -1 unknown */
+	int64_t fg_check; /* when it was last looked at */
 	/* masking */
 	int in_masked, masked_due, suspicious, mask_cr;
 	unsigned mlines;
@@ -776,12 +779,14 @@ static void __attribute__((noreturn)) monitor(pid_t cmd)
 }
 
 static void __attribute__((noreturn))
-child_exec(const struct sr_relay_cfg *cfg, int s, int ep)
+child_exec(const struct sr_relay_cfg *cfg, int s, int ep, int gp)
 {
 	struct sigaction sa;
 	sigset_t none, ttou;
 	pid_t cmd;
 	int sig;
+	char go;
+	ssize_t n;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
@@ -793,6 +798,18 @@ child_exec(const struct sr_relay_cfg *cfg, int s, int ep)
 	if (setsid() == -1 || ioctl(s, TIOCSCTTY, 0) == -1)
 		child_fail(ep, 0);
 	if (dup2(s, 0) == -1 || dup2(s, 1) == -1 || dup2(s, 2) == -1)
+		child_fail(ep, 0);
+	if (gp >= 0) {
+		/* The recorder first gives up the user's identity. */
+		while ((n = read(gp, &go, 1)) == -1 && errno == EINTR)
+			;
+		if (n != 1) {
+			errno = EPERM;
+			child_fail(ep, 0);
+		}
+		close(gp);
+	}
+	if (cfg->child_setup != NULL && cfg->child_setup(cfg->setup_arg) != 0)
 		child_fail(ep, 0);
 	/* Nothing of the recorder's leaks into the session. */
 	close_from(ep);
@@ -840,7 +857,7 @@ spawn(struct relay *r)
 	struct spawn_err se;
 	struct termios tio;
 	char name[128];
-	int m, s, ep[2], st;
+	int m, s, ep[2], gp[2] = { -1, -1 }, st;
 	ssize_t n;
 	pid_t pid;
 
@@ -864,7 +881,9 @@ spawn(struct relay *r)
 		(void)tcsetattr(s, TCSANOW, &tio);
 	}
 	ep[0] = ep[1] = -1;
-	if (pipe2(ep, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
+	if (pipe2(ep, O_CLOEXEC) == -1 ||
+	    (r->cfg->parent_setup != NULL && pipe2(gp, O_CLOEXEC) == -1) ||
+	    (pid = fork()) == -1) {
 		sr_warnx("cannot start '%s': %s", r->cfg->file,
 		    strerror(errno));
 		close(m);
@@ -873,12 +892,37 @@ spawn(struct relay *r)
 			close(ep[0]);
 			close(ep[1]);
 		}
+		if (gp[0] >= 0) {
+			close(gp[0]);
+			close(gp[1]);
+		}
 		return (125);
 	}
-	if (pid == 0)
-		child_exec(r->cfg, s, ep[1]);
+	if (pid == 0) {
+		if (gp[1] >= 0)
+			close(gp[1]);
+		child_exec(r->cfg, s, ep[1], gp[0]);
+	}
 	close(s);
 	close(ep[1]);
+	if (gp[0] >= 0) {
+		int e = 0;
+
+		close(gp[0]);
+		if (r->cfg->parent_setup(r->cfg->setup_arg, name) != 0)
+			e = errno;
+		else if (write(gp[1], "g", 1) != 1)
+			e = errno;
+		close(gp[1]); /* without the byte, the child gives up */
+		if (e != 0) {
+			while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+				;
+			close(m);
+			close(ep[0]);
+			sr_warnx("cannot separate privileges: %s", strerror(e));
+			return (125);
+		}
+	}
 	while ((n = read(ep[0], &se, sizeof(se))) == -1 && errno == EINTR)
 		;
 	close(ep[0]);
@@ -903,15 +947,14 @@ spawn(struct relay *r)
 
 /* The foreground process of the session's pty, for masking markers. */
 static void
-fg_name(const struct relay *r, char *buf, size_t len)
+pid_comm(pid_t pid, char *buf, size_t len)
 {
 	char path[64];
-	pid_t pg = tcgetpgrp(r->master);
 	ssize_t n = -1;
 	int fd;
 
-	if (pg > 0) {
-		(void)snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pg);
+	if (pid > 0) {
+		(void)snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
 			n = read(fd, buf, len - 1);
 			close(fd);
@@ -925,6 +968,12 @@ fg_name(const struct relay *r, char *buf, size_t len)
 		n--;
 	buf[n] = '\0';
 	sr_pty_sanitize(buf);
+}
+
+static void
+fg_name(const struct relay *r, char *buf, size_t len)
+{
+	pid_comm(tcgetpgrp(r->master), buf, len);
 }
 
 static void
@@ -1260,6 +1309,110 @@ flush_input(struct relay *r)
 	}
 }
 
+/* The effective uid of process pid, from /proc; -1 when unknown. */
+static long
+proc_euid(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int fd;
+	long ruid, euid;
+
+	(void)snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return (-1);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return (-1);
+	buf[n] = '\0';
+	if ((p = strstr(buf, "\nUid:")) == NULL ||
+	    sscanf(p + 5, "%ld %ld", &ruid, &euid) != 2)
+		return (-1);
+	return (euid);
+}
+
+/*
+ * The newest process under pid, following the newest child down a few
+ * levels: "su" stays root while the shell it started runs as the user.
+ */
+static pid_t
+fg_leaf(pid_t pid)
+{
+	char path[80], buf[512], *p, *end;
+	ssize_t n;
+	int fd, depth;
+	long c, next;
+
+	for (depth = 0; depth < 8; depth++) {
+		(void)snprintf(path, sizeof(path),
+		    "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			break;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			break;
+		buf[n] = '\0';
+		/* The last one listed is the newest. */
+		for (next = 0, p = buf;; p = end) {
+			c = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			if (c > 0)
+				next = c;
+		}
+		if (next <= 0)
+			break;
+		pid = (pid_t)next;
+	}
+	return (pid);
+}
+
+/*
+ * A marker when the pty's foreground process runs as another user than
+ * before: "su -" or "sudo -i" inside the session (SECURITY.md P6).  At
+ * most every 200 ms, on input and output.
+ */
+static void
+check_fg_uid(struct relay *r)
+{
+	char d[200], proc[PROC_MAX];
+	struct passwd *pw;
+	char from[64], to[64];
+	int64_t t = sr_mono_ns();
+	pid_t pg, leaf;
+	long euid;
+	int len;
+
+	if (!r->cfg->mark_uid_changes ||
+	    t - r->fg_check < 200 * SR_NSEC_PER_MSEC)
+		return;
+	r->fg_check = t;
+	if ((pg = tcgetpgrp(r->master)) <= 0 ||
+	    (euid = proc_euid(leaf = fg_leaf(pg))) < 0)
+		return;
+	if (r->fg_euid < 0 || euid == r->fg_euid) {
+		r->fg_euid = euid;
+		return;
+	}
+	pw = getpwuid((uid_t)r->fg_euid);
+	(void)strlcpy(from, pw != NULL ? pw->pw_name : "?", sizeof(from));
+	pw = getpwuid((uid_t)euid);
+	(void)strlcpy(to, pw != NULL ? pw->pw_name : "?", sizeof(to));
+	sr_pty_sanitize(from);
+	sr_pty_sanitize(to);
+	pid_comm(leaf, proc, sizeof(proc));
+	len = snprintf(d, sizeof(d), "uid %ld (%s) -> %ld (%s): %s", r->fg_euid,
+	    from, euid, to, proc);
+	r->fg_euid = euid;
+	if (len > 0 && (size_t)len < sizeof(d))
+		(void)q_event(r, SR_EV_MARKER, SR_STREAM_NONE, 0, d,
+		    (size_t)len, 0);
+	syslog(LOG_AUTHPRIV | LOG_NOTICE, "session %s: %s", r->cfg->session_id,
+	    d);
+}
+
 static void
 read_input(struct relay *r)
 {
@@ -1277,6 +1430,7 @@ read_input(struct relay *r)
 		}
 		return;
 	}
+	check_fg_uid(r);
 	if (r->cfg->record_input)
 		input_events(r, r->ibuf, (size_t)k);
 	r->ilen = (size_t)k;
@@ -1290,6 +1444,7 @@ read_output(struct relay *r)
 	size_t n = 0, max = READ_MAX;
 	ssize_t k;
 
+	check_fg_uid(r);
 	if (!r->mdrop) {
 		pthread_mutex_lock(&r->mu);
 		max = q_room(r, QUEUE_SLACK);
@@ -1494,12 +1649,15 @@ relay_loop(struct relay *r)
 		if (!ready && !r->mdrop)
 			timeout = min_timeout(timeout,
 			    ms_until(r, r->full_since + r->stall_ns));
+		if (r->cfg->mark_uid_changes) /* su without output */
+			timeout = min_timeout(timeout, 250);
 		if (poll(pfd, (nfds_t)npfd, timeout) == -1) {
 			if (errno == EINTR)
 				continue;
 			r->failing = 1;
 			return;
 		}
+		check_fg_uid(r);
 		if (pfd[1].revents & POLLIN) {
 			char buf[64];
 
@@ -1598,6 +1756,7 @@ sr_relay_run(const struct sr_relay_cfg *cfg, struct sr_tty *tty)
 	r->cap =
 	    (cfg->queue_bytes ? cfg->queue_bytes : QUEUE_DEFAULT) & ~(size_t)7;
 	r->lost_from = -1;
+	r->fg_euid = (long)cfg->session_uid;
 	r->stall_ns = cfg->stall_ns > 0 ? cfg->stall_ns : STALL_NS;
 	r->t0 = cfg->t0_mono ? cfg->t0_mono : sr_mono_ns();
 	sr_tty_size(tty, &r->rows, &r->cols);

@@ -67,6 +67,19 @@ struct sr_relay_cfg {
 	size_t queue_bytes;	/* 0: 1 MiB */
 	int64_t stall_ns;	/* stalled this long: failed; 0: 30 s */
 	int64_t t0_mono;	/* CLOCK_MONOTONIC ns at the session start */
+	/*
+	 * Privilege separation (sessrec-rec).  After the fork the parent
+	 * runs parent_setup (the pty's slave name, e.g. to lock it) and
+	 * only then lets the child go on; the child runs child_setup once
+	 * it owns the pty and before anything of the user's runs.  A hook
+	 * returning -1 ends the session start (errno kept for messages).
+	 */
+	int (*parent_setup)(void *arg, const char *slave);
+	int (*child_setup)(void *arg);
+	void *setup_arg;
+	/* Mark when the foreground process's effective uid changes (su). */
+	int mark_uid_changes;
+	uid_t session_uid; /* the uid the command starts as */
 };
 
 /*
