@@ -809,7 +809,9 @@ run_transfer(struct rec_job *j, struct sr_recw *w, int64_t t0_mono)
 			execvpe(j->file, j->argv, envp);
 		else
 			execvp(j->file, j->argv);
-		_exit(errno == ENOENT ? 127 : 126);
+		code = errno;
+		sr_warnx("cannot run '%s': %s", j->file, strerror(code));
+		_exit(code == ENOENT ? 127 : 126);
 	}
 	close(gp[0]);
 	if (j->parent_setup != NULL && j->parent_setup(j->setup_arg, "") != 0) {
