@@ -47,6 +47,8 @@ enum {
 	OPT_PROMPT_REGEX,
 	OPT_CHUNK,
 	OPT_CHECKPOINT,
+	OPT_SHIP,
+	OPT_SHIP_SOCKET,
 };
 
 /* The command line, over the configuration. */
@@ -93,6 +95,17 @@ settings_options(struct sr_args *a, struct rec_settings *s)
 		case OPT_PROMPT_REGEX:
 			s->prompt = v;
 			s->prompt_cli = 1;
+			break;
+		case OPT_SHIP:
+			if (rec_parse_ship(v, &s->ship) != 0) {
+				sr_warnx("bad --ship '%s' (syslog, journal, "
+					 "both comma-separated, or off)",
+				    v);
+				sr_usage(a->cmd);
+			}
+			break;
+		case OPT_SHIP_SOCKET:
+			s->ship_socket = v;
 			break;
 		case OPT_CHUNK:
 		case OPT_CHECKPOINT:
@@ -199,6 +212,8 @@ static const struct option record_longopts[] = {
 	{ "prompt-regex", required_argument, NULL, OPT_PROMPT_REGEX },
 	{ "chunk-interval", required_argument, NULL, OPT_CHUNK },
 	{ "checkpoint-interval", required_argument, NULL, OPT_CHECKPOINT },
+	{ "ship", required_argument, NULL, OPT_SHIP },
+	{ "ship-socket", required_argument, NULL, OPT_SHIP_SOCKET },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -213,42 +228,49 @@ const struct sr_cmd sr_cmd_record = {
 		 "[--on-error terminate|continue] [--mask POLICY]\n"
 		 "                      [--prompt-regex RE] "
 		 "[--chunk-interval SEC] [--checkpoint-interval SEC]\n"
-		 "                      [--config FILE] [--] "
+		 "                      [--ship KINDS] [--ship-socket PATH] "
+		 "[--config FILE] [--] "
 		 "[COMMAND [ARG ...]]",
-	.help = "  -i, --input         also record input (keystrokes; "
-		"passwords are masked)\n"
-		"  -o, --output FILE|DIR\n"
-		"                      write the recording to FILE, or into "
-		"DIR (default\n"
-		"                      /var/log/sessrec)\n"
-		"  -k, --key KEYFILE   sign with this host key (default\n"
-		"                      /etc/sessrec/host.key when it exists)\n"
-		"  --actor NAME        who is working (default: the login "
-		"user)\n"
-		"  --target NAME       what is worked on (default: this "
-		"host)\n"
-		"  --ticket TICKET     the change or incident ticket (default\n"
-		"                      $SESSREC_TICKET)\n"
-		"  --on-error terminate|continue\n"
-		"                      when the recording cannot be written: "
-		"end the\n"
-		"                      session (default), or go on and mark "
-		"the gap\n"
-		"  --mask echo-off|echo-off+prompt|off\n"
-		"                      which input is never stored (default\n"
-		"                      echo-off+prompt)\n"
-		"  --prompt-regex RE   password prompt pattern (extended "
-		"regex)\n"
-		"  --chunk-interval SEC\n"
-		"                      write a chunk at least this often "
-		"(default 1)\n"
-		"  --checkpoint-interval SEC\n"
-		"                      sign a checkpoint this often (default "
-		"10)\n"
-		"  --config FILE       configuration file (default\n"
-		"                      /etc/sessrec/sessrec.conf)\n"
-		"  -q, --quiet         no notices at start and end\n"
-		"  -h, --help          show this help\n",
+	.help =
+	    "  -i, --input         also record input (keystrokes; "
+	    "passwords are masked)\n"
+	    "  -o, --output FILE|DIR\n"
+	    "                      write the recording to FILE, or into "
+	    "DIR (default\n"
+	    "                      /var/log/sessrec)\n"
+	    "  -k, --key KEYFILE   sign with this host key (default\n"
+	    "                      /etc/sessrec/host.key when it exists)\n"
+	    "  --actor NAME        who is working (default: the login "
+	    "user)\n"
+	    "  --target NAME       what is worked on (default: this "
+	    "host)\n"
+	    "  --ticket TICKET     the change or incident ticket (default\n"
+	    "                      $SESSREC_TICKET)\n"
+	    "  --on-error terminate|continue\n"
+	    "                      when the recording cannot be written: "
+	    "end the\n"
+	    "                      session (default), or go on and mark "
+	    "the gap\n"
+	    "  --mask echo-off|echo-off+prompt|off\n"
+	    "                      which input is never stored (default\n"
+	    "                      echo-off+prompt)\n"
+	    "  --prompt-regex RE   password prompt pattern (extended "
+	    "regex)\n"
+	    "  --chunk-interval SEC\n"
+	    "                      write a chunk at least this often "
+	    "(default 1)\n"
+	    "  --checkpoint-interval SEC\n"
+	    "                      sign a checkpoint this often (default "
+	    "10)\n"
+	    "  --ship syslog|journal|syslog,journal|off\n"
+	    "                      send SIEM events for the session's start "
+	    "and end\n"
+	    "                      (default syslog)\n"
+	    "  --ship-socket PATH  the syslog socket (default /dev/log)\n"
+	    "  --config FILE       configuration file (default\n"
+	    "                      /etc/sessrec/sessrec.conf)\n"
+	    "  -q, --quiet         no notices at start and end\n"
+	    "  -h, --help          show this help\n",
 	.optstring = "+hik:o:q",
 	.longopts = record_longopts,
 	.min_args = 0,

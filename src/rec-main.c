@@ -39,6 +39,7 @@
 #endif
 
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -69,7 +70,7 @@
 
 /* The limits the recorder raises, given back to the user's command. */
 static const int user_limits[] = { RLIMIT_FSIZE, RLIMIT_NOFILE, RLIMIT_CPU,
-	RLIMIT_CORE };
+	RLIMIT_NPROC, RLIMIT_CORE };
 
 struct priv {
 	int secure;	     /* set-id: split the identities */
@@ -298,6 +299,36 @@ recorded_pty(const struct priv *p, int fd, char *sid, size_t len)
 	return (sid);
 }
 
+/* Whether fd b is no terminal, or the same terminal as fd a. */
+static int
+same_tty(int a, int b)
+{
+	struct stat sa, sb;
+
+	if (!isatty(b))
+		return (1);
+	return (fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	    sa.st_rdev == sb.st_rdev);
+}
+
+/*
+ * The user's own terminal (sshd's pty) belongs to the user, who could
+ * open it again from inside the session and read or write past the
+ * recorder.  Exclusive mode makes every later open fail with EBUSY.
+ */
+static void
+exclusive_tty(int on)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (isatty(fd) && ioctl(fd, on ? TIOCEXCL : TIOCNXCL) != 0 &&
+		    on)
+			syslog(LOG_AUTHPRIV | LOG_WARNING,
+			    "cannot make the terminal exclusive: %s",
+			    strerror(errno));
+}
+
 /* Whether path names this program (sshd runs "SHELL -c FORCECOMMAND"). */
 static int
 is_self(const char *path)
@@ -385,31 +416,53 @@ split_words(const char *s, char *buf, size_t len, char **w, int maxw)
 }
 
 /*
- * Whether cmd is a file transfer (scp -t/-f, rsync --server, the sftp
- * server); fills w with its words, w[0] replaced for internal-sftp.
+ * Whether cmd is a file transfer the system's own tools serve: "scp -t"
+ * or "scp -f", "rsync --server" (never --daemon, which would read the
+ * user's rsyncd.conf and its exec hooks), or the SFTP server.  The
+ * program is named bare or by its configured path and always runs from
+ * that path, so a look-alike of the user's cannot pass as a transfer.
+ * Fills w with the words, w[0] the program to run.
  */
 static int
 is_transfer(const char *cmd, const struct rec_settings *s, char *buf,
     size_t len, char **w, int maxw)
 {
-	const char *b;
+	static const struct {
+		const char *name, *path;
+	} progs[] = {
+		{ "scp", "/usr/bin/scp" },
+		{ "rsync", "/usr/bin/rsync" },
+	};
 	int n, i;
+	size_t k;
 
 	if ((n = split_words(cmd, buf, len, w, maxw)) <= 0)
 		return (0);
-	b = strrchr(w[0], '/') != NULL ? strrchr(w[0], '/') + 1 : w[0];
-	if (strcmp(w[0], "internal-sftp") == 0) {
+	if (strcmp(w[0], "internal-sftp") == 0 ||
+	    strcmp(w[0], s->sftp_server) == 0 ||
+	    strcmp(w[0], "sftp-server") == 0) {
 		w[0] = (char *)s->sftp_server;
 		return (1);
 	}
-	if (strcmp(b, "sftp-server") == 0)
+	for (k = 0; k < nitems(progs); k++)
+		if (strcmp(w[0], progs[k].name) == 0 ||
+		    strcmp(w[0], progs[k].path) == 0)
+			break;
+	if (k == nitems(progs))
+		return (0);
+	w[0] = (char *)progs[k].path;
+	if (k == 1) {
+		if (n < 2 || strcmp(w[1], "--server") != 0)
+			return (0);
+		for (i = 2; i < n; i++)
+			if (strncmp(w[i], "--daemon", 8) == 0 ||
+			    strncmp(w[i], "--config", 8) == 0)
+				return (0);
 		return (1);
-	if (strcmp(b, "rsync") == 0 && n > 1 && strcmp(w[1], "--server") == 0)
-		return (1);
-	if (strcmp(b, "scp") == 0)
-		for (i = 1; i < n && w[i][0] == '-'; i++)
-			if (strpbrk(w[i], "tf") != NULL)
-				return (1);
+	}
+	for (i = 1; i < n && w[i][0] == '-'; i++)
+		if (strpbrk(w[i], "tf") != NULL)
+			return (1);
 	return (0);
 }
 
@@ -557,21 +610,27 @@ main(int argc, char *argv[])
 		shell_argv[1] = NULL;
 	}
 
-	/* P6: a pty already recorded (su, sudo -i inside a session). */
-	for (i = 0; i <= 2; i++)
-		if (recorded_pty(&p, i, sid, sizeof(sid)) != NULL) {
-			syslog(LOG_AUTHPRIV | LOG_NOTICE,
-			    "nested session for %s inside session %s: not "
-			    "recorded again",
-			    who.user, sid);
-			exec_unrecorded(&p, shell, shell_argv, shellvar);
-		}
+	/*
+	 * P6: a pty already recorded (su, sudo -i inside a session): the
+	 * terminal we read from is it, and so is any other we write to.
+	 */
+	if (recorded_pty(&p, STDIN_FILENO, sid, sizeof(sid)) != NULL &&
+	    same_tty(STDIN_FILENO, STDOUT_FILENO) &&
+	    same_tty(STDIN_FILENO, STDERR_FILENO)) {
+		syslog(LOG_AUTHPRIV | LOG_NOTICE,
+		    "nested session for %s inside session %s: not recorded "
+		    "again",
+		    who.user, sid);
+		exec_unrecorded(&p, shell, shell_argv, shellvar);
+	}
 	if (!s.record) {
 		syslog(LOG_AUTHPRIV | LOG_NOTICE,
 		    "session for %s not recorded (record = no)", who.user);
 		exec_unrecorded(&p, shell, shell_argv, shellvar);
 	}
 
+	if (p.secure)
+		exclusive_tty(1);
 	memset(&j, 0, sizeof(j));
 	/* P7: transfers have no terminal and a plain command line. */
 	if (cmd != NULL && !isatty(STDIN_FILENO) &&
@@ -641,6 +700,8 @@ main(int argc, char *argv[])
 	j.setup_arg = &p;
 	p.session_id = j.session_id;
 	code = rec_run(&j);
+	if (p.secure) /* the terminal may outlive us (su, a shell) */
+		exclusive_tty(0);
 
 	if (p.lock_path[0] != '\0')
 		(void)unlink(p.lock_path);

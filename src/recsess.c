@@ -50,7 +50,9 @@
 #include "sessrec.h"
 #include "cmd.h"
 #include "out.h"
+#include "export.h"
 #include "native.h"
+#include "ship.h"
 #include "pty.h"
 #include "recsess.h"
 
@@ -226,6 +228,31 @@ rec_settings_defaults(struct rec_settings *s)
 	s->transfers = REC_XFER_METADATA;
 	s->sftp_server = DEFAULT_SFTP;
 	s->lock_dir = DEFAULT_LOCKDIR;
+	s->ship = REC_SHIP_SYSLOG;
+}
+
+/* "syslog", "journal", "syslog,journal" or "off". */
+int
+rec_parse_ship(const char *v, unsigned *out)
+{
+	const char *p = v;
+	size_t n;
+
+	*out = 0;
+	if (strcmp(v, "off") == 0 || strcmp(v, "no") == 0)
+		return (0);
+	while (*p != '\0') {
+		n = strcspn(p, ", ");
+		if (n == 6 && strncmp(p, "syslog", 6) == 0)
+			*out |= REC_SHIP_SYSLOG;
+		else if (n == 7 && strncmp(p, "journal", 7) == 0)
+			*out |= REC_SHIP_JOURNAL;
+		else
+			return (-1);
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return (*out != 0 ? 0 : -1);
 }
 
 static const struct {
@@ -298,6 +325,18 @@ rec_settings_config(struct rec_settings *s, const struct sr_config *c,
 		if (*v != '/')
 			bad_config(cpath, line, "sftp_server", v);
 		s->sftp_server = v;
+	}
+	if (CFG("ship") != NULL && rec_parse_ship(v, &s->ship) != 0)
+		bad_config(cpath, line, "ship", v);
+	if (CFG("ship_socket") != NULL && *v != '\0') {
+		if (*v != '/')
+			bad_config(cpath, line, "ship_socket", v);
+		s->ship_socket = v;
+	}
+	if (CFG("ship_journal_socket") != NULL && *v != '\0') {
+		if (*v != '/')
+			bad_config(cpath, line, "ship_journal_socket", v);
+		s->ship_journal = v;
 	}
 	/* Global only: every session must agree on where locks are. */
 	if ((v = sr_config_get(c, "lock_dir")) != NULL && *v != '\0') {
@@ -743,6 +782,129 @@ witness(struct sr_recw *w, enum sr_witness_kind kind)
 }
 
 /*
+ * SIEM events for the session's start and end, sent to syslog and/or the
+ * journal as they happen (sessrec-export(1) documents the fields).  A
+ * shipping failure never stops the session: it is logged once.
+ */
+struct rec_ship {
+	struct sr_ship *sh[2];
+	size_t n;
+	struct sr_session sess;
+	int64_t t0_mono;
+};
+
+static void
+ship_open(struct rec_ship *rs, const struct rec_job *j,
+    const struct sr_rec_meta *m)
+{
+	const struct rec_settings *s = j->s;
+	struct sr_error err;
+	struct sr_ship *sh;
+	char uid[32];
+
+	memset(rs, 0, sizeof(*rs));
+	sr_session_init(&rs->sess, 64 * 1024);
+	if (s->ship == 0)
+		return;
+	(void)sr_session_set_str(&rs->sess, SR_F_SESSION_ID, m->session_id);
+	(void)sr_session_set_str(&rs->sess, SR_F_ACTOR, m->actor);
+	(void)sr_session_set_str(&rs->sess, SR_F_TARGET, m->target);
+	(void)sr_session_set_str(&rs->sess, SR_F_HOST, m->host);
+	(void)sr_session_set_str(&rs->sess, SR_F_SRC_IP, m->src_ip);
+	(void)sr_session_set_str(&rs->sess, SR_F_TICKET, m->ticket);
+	(void)sr_session_set_str(&rs->sess, SR_F_COMMAND, m->command);
+	(void)sr_session_set_str(&rs->sess, SR_F_CWD, m->cwd);
+	(void)sr_session_set_str(&rs->sess, SR_F_TTY, m->tty);
+	(void)sr_session_set_str(&rs->sess, SR_F_TERM, m->term);
+	(void)sr_session_set_path(&rs->sess, j->path);
+	if (m->user != NULL)
+		(void)sr_session_add_extra(&rs->sess, "sessrec.user", m->user,
+		    strlen(m->user));
+	if (m->src_port != NULL)
+		(void)sr_session_add_extra(&rs->sess, "sessrec.src_port",
+		    m->src_port, strlen(m->src_port));
+	(void)snprintf(uid, sizeof(uid), "%ld", m->uid);
+	(void)sr_session_add_extra(&rs->sess, "sessrec.uid", uid, strlen(uid));
+	rs->sess.format = "sessrec";
+	rs->sess.start_ns = m->start_ns;
+	rs->sess.have |= SR_HAVE_START;
+	rs->sess.state = SR_STATE_INCOMPLETE;
+	if (m->rows > 0 && m->cols > 0) {
+		rs->sess.rows = m->rows;
+		rs->sess.cols = m->cols;
+		rs->sess.have |= SR_HAVE_GEOMETRY;
+	}
+	sr_error_clear(&err);
+	if ((s->ship & REC_SHIP_SYSLOG) &&
+	    sr_ship_open(SR_SHIP_SYSLOG, s->ship_socket, "sessrec", &sh,
+		&err) == SR_OK)
+		rs->sh[rs->n++] = sh;
+	else if (s->ship & REC_SHIP_SYSLOG)
+		syslog(LOG_AUTHPRIV | LOG_WARNING,
+		    "session %s: cannot ship events to syslog: %s",
+		    m->session_id, err.msg);
+	sr_error_clear(&err);
+	if ((s->ship & REC_SHIP_JOURNAL) &&
+	    sr_ship_open(SR_SHIP_JOURNAL, s->ship_journal, "sessrec", &sh,
+		&err) == SR_OK)
+		rs->sh[rs->n++] = sh;
+	else if (s->ship & REC_SHIP_JOURNAL)
+		syslog(LOG_AUTHPRIV | LOG_WARNING,
+		    "session %s: cannot ship events to the journal: %s",
+		    m->session_id, err.msg);
+}
+
+static void
+ship_send(struct rec_ship *rs, const char *type, size_t ncmds)
+{
+	struct sr_siem_opts so;
+	struct sr_ship_kv kv[8];
+	const char *keys[8], *vals[8];
+	struct sr_error err;
+	struct sr_buf b;
+	size_t i, n, k;
+	int rc;
+
+	if (rs->n == 0)
+		return;
+	memset(&so, 0, sizeof(so));
+	sr_buf_init(&b, 64 * 1024);
+	if (strcmp(type, "session_start") == 0)
+		rc = sr_siem_session_start(&rs->sess, &so, &b);
+	else
+		rc = sr_siem_session_end(&rs->sess, &so, ncmds, &b);
+	n = sr_siem_keyfields(&rs->sess, type, keys, vals, nitems(keys));
+	for (k = 0; k < n; k++) {
+		kv[k].key = keys[k];
+		kv[k].value = vals[k];
+	}
+	for (i = 0; rc == SR_OK && i < rs->n; i++) {
+		sr_error_clear(&err);
+		if (sr_ship_event(rs->sh[i], LOG_NOTICE, type, kv, n,
+			(const char *)b.data, b.len, &err) == SR_FAILED)
+			syslog(LOG_AUTHPRIV | LOG_WARNING,
+			    "session %s: event %s not shipped: %s",
+			    rs->sess.field[SR_F_SESSION_ID], type, err.msg);
+	}
+	sr_buf_release(&b);
+}
+
+static void
+ship_end(struct rec_ship *rs, int64_t end_ns, int code)
+{
+	if (rs->n > 0) {
+		rs->sess.duration_ns = end_ns - rs->sess.start_ns;
+		rs->sess.have |= SR_HAVE_DURATION | SR_HAVE_EXIT;
+		rs->sess.exit_status = code;
+		rs->sess.state = SR_STATE_COMPLETE;
+		ship_send(rs, "session_end", 0);
+	}
+	while (rs->n > 0)
+		sr_ship_close(rs->sh[--rs->n]);
+	sr_session_release(&rs->sess);
+}
+
+/*
  * A privileged recorder writes only into a directory that is its own
  * (or root's) and that nobody else may write: otherwise the user could
  * have planted links or read what we write.
@@ -805,10 +967,11 @@ run_transfer(struct rec_job *j, struct sr_recw *w, int64_t t0_mono)
 		    (j->child_setup != NULL &&
 			j->child_setup(j->setup_arg) != 0))
 			_exit(REC_EXIT);
+		/* A transfer's program is a full path: no PATH search. */
 		if (envp != NULL)
-			execvpe(j->file, j->argv, envp);
+			execve(j->file, j->argv, envp);
 		else
-			execvp(j->file, j->argv);
+			execv(j->file, j->argv);
 		code = errno;
 		sr_warnx("cannot run '%s': %s", j->file, strerror(code));
 		_exit(code == ENOENT ? 127 : 126);
@@ -853,6 +1016,7 @@ rec_run(struct rec_job *j)
 	struct sr_mask *mask = NULL;
 	struct sr_key *key;
 	struct sr_buf cmd;
+	struct rec_ship ship;
 	char **shown, **envp = NULL;
 	char host[256], actor[256], ip[80], port[8];
 	char term[TERM_MAX + 1], termvar[TERM_MAX + 6], tkt[TICKET_MAX + 1];
@@ -969,6 +1133,7 @@ rec_run(struct rec_job *j)
 		    j->who->user, j->path, err.msg);
 		exit(REC_EXIT);
 	}
+	ship_open(&ship, j, &m); /* copies what it needs of m */
 	free_argv(shown);
 	sr_buf_release(&cmd);
 	syslog(LOG_AUTHPRIV | LOG_NOTICE,
@@ -978,6 +1143,7 @@ rec_run(struct rec_job *j)
 	    j->path, j->transfer != NULL ? " " : "",
 	    j->transfer != NULL ? j->transfer : "");
 	witness(w, SR_WITNESS_START);
+	ship_send(&ship, "session_start", 0);
 	if (!j->quiet && j->transfer == NULL)
 		sr_warnx("recording session %s to %s", j->session_id, j->path);
 	if (j->notice != NULL && j->transfer == NULL && isatty(STDIN_FILENO)) {
@@ -991,7 +1157,15 @@ rec_run(struct rec_job *j)
 	}
 
 	if (j->transfer != NULL) {
-		code = run_transfer(j, w, rc.t0_mono);
+		struct rec_job tj = *j;
+		char *extra[2] = { (char *)j->extra_env, NULL };
+
+		if (tj.envp == NULL)
+			tj.envp = envp = rec_child_env(m.term, termvar,
+			    sizeof(termvar), rec_secure_mode(), extra);
+		code = run_transfer(&tj, w, rc.t0_mono);
+		free(envp);
+		envp = NULL;
 	} else {
 		rc.ctx = j->ctx;
 		rc.w = w;
@@ -1028,6 +1202,7 @@ rec_run(struct rec_job *j)
 	witness(w, SR_WITNESS_SEAL);
 	syslog(LOG_AUTHPRIV | LOG_NOTICE, "session %s ended: status %d",
 	    j->session_id, code);
+	ship_end(&ship, sr_time_now(), code);
 
 	sr_recw_free(w);
 	close(fd);

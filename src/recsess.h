@@ -80,7 +80,13 @@ struct rec_settings {
 	const char *shell;	 /* the real shell for login sessions */
 	const char *sftp_server; /* what "internal-sftp" runs */
 	const char *lock_dir;
+	unsigned ship;		  /* REC_SHIP_* */
+	const char *ship_socket;  /* syslog socket; NULL: /dev/log */
+	const char *ship_journal; /* journal socket; NULL: the default */
 };
+
+#define REC_SHIP_SYSLOG	 (1U << 0) /* SIEM events to syslog, RFC 5424 */
+#define REC_SHIP_JOURNAL (1U << 1) /* SIEM events to the journal */
 
 /* The defaults, before any configuration. */
 void rec_settings_defaults(struct rec_settings *);
@@ -92,6 +98,8 @@ struct sr_config *rec_load_config(const char *path, unsigned flags, int quiet);
 int rec_parse_on_error(const char *, int *cont);
 int rec_parse_mask(const char *, struct rec_settings *);
 int rec_parse_interval(const char *, int64_t *ns);
+/* "syslog", "journal", both comma-separated, or "off": REC_SHIP_* bits. */
+int rec_parse_ship(const char *, unsigned *);
 #define REC_TICKET_MISSING 1
 #define REC_TICKET_BAD	   2
 /* 0, or why ticket (may be NULL) fails c's policy for who. */
