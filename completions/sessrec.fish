@@ -6,8 +6,10 @@ complete -c sessrec -f
 complete -c sessrec -n __fish_use_subcommand -s h -l help -d 'print the usage and the list of commands'
 complete -c sessrec -n __fish_use_subcommand -s V -l version -d 'print the version'
 complete -c sessrec -n __fish_use_subcommand -l list-commands -d 'print the commands with their summaries'
-complete -c sessrec -n __fish_use_subcommand -l list-options -x -a 'cat grep index info keygen ls play record verify' -d 'print the options of a command'
+complete -c sessrec -n __fish_use_subcommand -l list-options -x -a 'archive cat export grep index info keygen ls play record verify' -d 'print the options of a command'
+complete -c sessrec -n __fish_use_subcommand -a archive -d 'pack old recordings into a signed archive; expire archives'
 complete -c sessrec -n __fish_use_subcommand -a cat -d 'print a session\'s output as the viewer saw it'
+complete -c sessrec -n __fish_use_subcommand -a export -d 'convert sessions to asciicast, tlog JSON or SIEM events'
 complete -c sessrec -n __fish_use_subcommand -a grep -d 'search commands and output across recordings'
 complete -c sessrec -n __fish_use_subcommand -a index -d 'build the seek index that play uses'
 complete -c sessrec -n __fish_use_subcommand -a info -d 'show every metadata field and event counts of a session'
@@ -16,6 +18,19 @@ complete -c sessrec -n __fish_use_subcommand -a ls -d 'list recorded sessions'
 complete -c sessrec -n __fish_use_subcommand -a play -d 'replay a session with its timing'
 complete -c sessrec -n __fish_use_subcommand -a record -d 'run a command or shell on a new pty and record it'
 complete -c sessrec -n __fish_use_subcommand -a verify -d 'check that recordings are whole and untampered'
+
+# sessrec archive
+complete -c sessrec -n '__fish_seen_subcommand_from archive' -F
+complete -c sessrec -n '__fish_seen_subcommand_from archive' -l older-than -x -d 'archive recordings that ended more than AGE ago (30m, 6h, 14d) into DEST, then delete them'
+complete -c sessrec -n '__fish_seen_subcommand_from archive' -l expire -x -d 'delete archives in DIR whose newest recording ended more than AGE ago'
+complete -c sessrec -n '__fish_seen_subcommand_from archive' -l trusted -x -d 'trust this public key or every *.pub in PATH (repeatable; default: trusted_keys, else /etc/sessrec/trusted.d)'
+complete -c sessrec -n '__fish_seen_subcommand_from archive' -l dry-run -d 'list what would be archived or deleted'
+complete -c sessrec -n '__fish_seen_subcommand_from archive' -l source -r -F -d 'read sessions from PATH (file, directory or archive; repeatable) instead of the configured sources'
+complete -c sessrec -n '__fish_seen_subcommand_from archive' -l limit -x -a 'event= line= meta= members= spool= decoded= sessions=' -d 'raise or lower a reader limit (event, line, meta, members, spool, decoded, sessions)'
+complete -c sessrec -n '__fish_seen_subcommand_from archive' -l config -r -F -d 'configuration file (default /etc/sessrec/sessrec.conf)'
+complete -c sessrec -n '__fish_seen_subcommand_from archive' -s h -l help -d 'show this help'
+complete -c sessrec -n '__fish_seen_subcommand_from archive' -s k -l key -x -d 'sign the manifest with this host key (default: the configuration\'s key, else /etc/sessrec/host.key); its public half is trusted'
+complete -c sessrec -n '__fish_seen_subcommand_from archive' -s q -l quiet -d 'do not print warnings about odd input'
 
 # sessrec cat
 complete -c sessrec -n '__fish_seen_subcommand_from cat' -F
@@ -26,6 +41,26 @@ complete -c sessrec -n '__fish_seen_subcommand_from cat' -l config -r -F -d 'con
 complete -c sessrec -n '__fish_seen_subcommand_from cat' -s h -l help -d 'show this help'
 complete -c sessrec -n '__fish_seen_subcommand_from cat' -s q -l quiet -d 'do not print warnings about odd input'
 complete -c sessrec -n '__fish_seen_subcommand_from cat' -s t -l timestamps -d 'prefix each line with its offset (HH:MM:SS.mmm)'
+
+# sessrec export
+complete -c sessrec -n '__fish_seen_subcommand_from export' -F
+complete -c sessrec -n '__fish_seen_subcommand_from export' -l force -d 'replace an existing FILE'
+complete -c sessrec -n '__fish_seen_subcommand_from export' -l ecs -d 'siem: ECS field names'
+complete -c sessrec -n '__fish_seen_subcommand_from export' -l no-redact -d 'siem: leave secrets in commands and output (root and the configured redact_exempt_group only)'
+complete -c sessrec -n '__fish_seen_subcommand_from export' -l redact-rules -x
+complete -c sessrec -n '__fish_seen_subcommand_from export' -l output-cap -x -d 'siem: keep at most BYTES of each command\'s output (default 4096; 0 leaves it out)'
+complete -c sessrec -n '__fish_seen_subcommand_from export' -l no-input -d 'asciicast, tlog: leave recorded input out'
+complete -c sessrec -n '__fish_seen_subcommand_from export' -l payload -x -d 'tlog: message payload size (default 2048)'
+complete -c sessrec -n '__fish_seen_subcommand_from export' -l follow -d 'keep exporting a recording still being written, until its end or SIGINT'
+complete -c sessrec -n '__fish_seen_subcommand_from export' -l ship -x -d 'siem: send each event to syslog (RFC 5424) or the journal instead of writing it'
+complete -c sessrec -n '__fish_seen_subcommand_from export' -l ship-socket -x -d 'the socket to ship to (default /dev/log or the journal\'s socket)'
+complete -c sessrec -n '__fish_seen_subcommand_from export' -l source -r -F -d 'read sessions from PATH (file, directory or archive; repeatable) instead of the configured sources'
+complete -c sessrec -n '__fish_seen_subcommand_from export' -l limit -x -a 'event= line= meta= members= spool= decoded= sessions=' -d 'raise or lower a reader limit (event, line, meta, members, spool, decoded, sessions)'
+complete -c sessrec -n '__fish_seen_subcommand_from export' -l config -r -F -d 'configuration file (default /etc/sessrec/sessrec.conf)'
+complete -c sessrec -n '__fish_seen_subcommand_from export' -s f -l format -x -a 'tlog sudo asciicast script ttyrec' -d 'or siem (NDJSON events)'
+complete -c sessrec -n '__fish_seen_subcommand_from export' -s h -l help -d 'show this help'
+complete -c sessrec -n '__fish_seen_subcommand_from export' -s o -l output -x -d 'write to FILE (created; atomically replaced with --force)'
+complete -c sessrec -n '__fish_seen_subcommand_from export' -s q -l quiet -d 'do not print warnings about odd input'
 
 # sessrec grep
 complete -c sessrec -n '__fish_seen_subcommand_from grep' -F
@@ -130,6 +165,8 @@ complete -c sessrec -n '__fish_seen_subcommand_from record' -l mask -x -d 'which
 complete -c sessrec -n '__fish_seen_subcommand_from record' -l prompt-regex -x -d 'password prompt pattern (extended regex)'
 complete -c sessrec -n '__fish_seen_subcommand_from record' -l chunk-interval -x -d 'write a chunk at least this often (default 1)'
 complete -c sessrec -n '__fish_seen_subcommand_from record' -l checkpoint-interval -x -d 'sign a checkpoint this often (default 10)'
+complete -c sessrec -n '__fish_seen_subcommand_from record' -l ship -x -d 'send SIEM events for the session\'s start and end (default syslog)'
+complete -c sessrec -n '__fish_seen_subcommand_from record' -l ship-socket -x -d 'the syslog socket (default /dev/log)'
 complete -c sessrec -n '__fish_seen_subcommand_from record' -l config -r -F -d 'configuration file (default /etc/sessrec/sessrec.conf)'
 complete -c sessrec -n '__fish_seen_subcommand_from record' -s h -l help -d 'show this help'
 complete -c sessrec -n '__fish_seen_subcommand_from record' -s i -l input -d 'also record input (keystrokes; passwords are masked)'

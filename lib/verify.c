@@ -131,6 +131,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h> /* added by archive (issue 8): manifest check */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,7 @@
 
 #include "compat.h"
 #include "json.h"
+#include "manifest.h" /* added by archive (issue 8) */
 #include "native.h"
 #include "seal.h"
 #include "sr-private.h"
@@ -2824,6 +2826,195 @@ verify_foreign(struct vctx *v, struct sr_ctx *ctx, struct sr_input *in,
 	return (SR_OK);
 }
 
+/*
+ * ---- Archive manifests: added by archive (issue 8). ----
+ *
+ * An archive written by "sessrec archive" holds SESSREC-MANIFEST
+ * (lib/manifest.h): every member with its size and SHA-256, signed with
+ * the host key.  Each recording verified inside such an archive is also
+ * checked against it: the signature (by a trusted key when a trust store
+ * is given; without one a signature that fails even with the key it
+ * names is still a contradiction), its own members, and, by the
+ * recording that owns the first listed member still present (so once
+ * per archive), the whole archive read in order: members added, removed,
+ * changed or reordered.  Every failure is TAMPERED and names the member.
+ */
+
+int
+sr_manifest_trusted(const struct sr_manifest *m, const struct sr_trust *t,
+    struct sr_error *err)
+{
+	const struct tkey *k;
+	char hex[17];
+
+	sr_error_clear(err);
+	if (!m->signed_)
+		return (sr_error_set(err, SR_FAILED, SR_E_FORMAT, NULL, NULL,
+		    "archive manifest is not signed"));
+	(void)sr_manifest_key_hex(m, hex);
+	if ((k = trust_find(t, m->key_id)) == NULL)
+		return (sr_error_set(err, SR_FAILED, SR_E_FORMAT, NULL, NULL,
+		    "archive manifest signed by key %s, which is not trusted",
+		    hex));
+	if ((k->not_before != 0 && m->created_ns < k->not_before) ||
+	    (k->not_after != 0 && m->created_ns > k->not_after))
+		return (sr_error_set(err, SR_FAILED, SR_E_FORMAT, NULL, NULL,
+		    "key %s was not valid when the archive manifest was "
+		    "made",
+		    hex));
+	if (!sr_manifest_sig_ok(m, k->pk))
+		return (sr_error_set(err, SR_FAILED, SR_E_FORMAT, NULL, NULL,
+		    "archive manifest signature does not verify with key %s",
+		    hex));
+	return (SR_OK);
+}
+
+static void
+vm_problem(void *arg, const char *member, const char *msg)
+{
+	struct vctx *v = arg;
+	struct sr_loc loc;
+
+	sr_loc_clear(&loc);
+	sr_loc_set_member(&loc, member[0] != '\0' ? member : SR_MANIFEST_NAME);
+	vfind_loc(v, SR_VERDICT_TAMPERED, "manifest", -1, &loc, "%s", msg);
+}
+
+/* Whether archive member name is a file of the recording rooted at root. */
+static int
+vm_belongs(const char *name, const char *root)
+{
+	size_t n = strlen(root);
+
+	if (strcmp(name, root) == 0)
+		return (1);
+	if (n == 0)
+		return (strchr(name, '/') == NULL);
+	return (strncmp(name, root, n) == 0 && name[n] == '/' &&
+	    strchr(name + n + 1, '/') == NULL);
+}
+
+/* One member of this recording against its manifest entry. */
+static void
+vm_member(struct vctx *v, struct sr_input *in,
+    const struct sr_manifest_member *mb)
+{
+	unsigned char sha[SR_HASH_LEN];
+	struct sr_error e;
+	int64_t size;
+
+	if (sr_input_find(in, mb->name) == NULL) {
+		vm_problem(v, mb->name, "listed in the manifest but missing");
+		return;
+	}
+	sr_error_clear(&e);
+	if (sr_manifest_hash_member(in, mb->name, sha, &size, &e) != SR_OK)
+		vm_problem(v, mb->name, "cannot be read to check its hash");
+	else if (size != mb->size) {
+		char msg[128];
+
+		(void)snprintf(msg, sizeof(msg),
+		    "size %lld differs from %lld in the manifest",
+		    (long long)size, (long long)mb->size);
+		vm_problem(v, mb->name, msg);
+	} else if (memcmp(sha, mb->sha256, SR_HASH_LEN) != 0)
+		vm_problem(v, mb->name, "SHA-256 differs from the manifest");
+}
+
+/* The whole archive through the input, when it is not a file to reread. */
+static void
+vm_input_set(struct vctx *v, struct sr_input *in, const struct sr_manifest *m)
+{
+	size_t i;
+
+	for (i = 0; i < sr_input_nmembers(in); i++) {
+		const struct sr_member *im = sr_input_member(in, i);
+
+		if (strcmp(im->name, SR_MANIFEST_NAME) != 0 &&
+		    sr_manifest_find(m, im->name) < 0)
+			vm_problem(v, im->name, "not in the manifest");
+	}
+	for (i = 0; i < m->nmembers; i++)
+		vm_member(v, in, &m->members[i]);
+}
+
+static void
+verify_manifest(struct vctx *v, struct sr_ctx *ctx, struct sr_input *in,
+    const char *member)
+{
+	struct sr_manifest *m = NULL;
+	struct sr_error e;
+	struct sr_loc loc;
+	ssize_t ri;
+	size_t i, first;
+	int st, fd;
+
+	if (sr_input_kind(in) != SR_INPUT_ARCHIVE)
+		return;
+	sr_error_clear(&e);
+	if ((st = sr_manifest_load_input(in, &m, &e)) == SR_EOF)
+		return;
+	sr_loc_clear(&loc);
+	sr_loc_set_member(&loc, SR_MANIFEST_NAME);
+	if (st != SR_OK) {
+		if (e.loc.member[0] == '\0')
+			e.loc = loc;
+		vfind_loc(v, SR_VERDICT_TAMPERED, "manifest", -1, &e.loc,
+		    "archive manifest cannot be used: %s", e.msg);
+		return;
+	}
+	if (sr_trust_count(v->trust) > 0) {
+		if (sr_manifest_trusted(m, v->trust, &e) != SR_OK)
+			vfind_loc(v, SR_VERDICT_TAMPERED, "manifest-sig", -1,
+			    &loc, "%s", e.msg);
+	} else if (m->signed_ && !sr_manifest_sig_ok(m, m->pk))
+		vfind_loc(v, SR_VERDICT_TAMPERED, "manifest-sig", -1, &loc,
+		    "archive manifest signature does not verify with the "
+		    "key it names");
+
+	ri = sr_manifest_find_rec(m, member);
+	if (ri < 0)
+		vfind(v, SR_VERDICT_TAMPERED, "manifest", -1, -1,
+		    "recording is not in the archive manifest");
+	for (first = 0; first < m->nmembers; first++)
+		if (sr_input_find(in, m->members[first].name) != NULL)
+			break;
+	if (ri >= 0 && first < m->nmembers &&
+	    m->members[first].rec == (size_t)ri) {
+		/* The whole archive, in its own order. */
+		fd = open(sr_input_path(in), O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			vm_input_set(v, in, m);
+		} else {
+			sr_error_clear(&e);
+			st = sr_manifest_check_archive(ctx, fd,
+			    sr_input_path(in), NULL, NULL, vm_problem, v, &e);
+			close(fd);
+			if (st < SR_WARN)
+				vfind_loc(v, SR_VERDICT_TAMPERED, "manifest",
+				    -1, &loc, "archive cannot be checked: %s",
+				    e.msg);
+		}
+	} else if (ri >= 0) {
+		for (i = 0; i < m->nmembers; i++)
+			if (m->members[i].rec == (size_t)ri)
+				vm_member(v, in, &m->members[i]);
+	}
+	/* This recording's files in the archive must all be listed. */
+	for (i = 0; ri >= 0 && i < sr_input_nmembers(in); i++) {
+		const struct sr_member *im = sr_input_member(in, i);
+
+		if (vm_belongs(im->name, member) &&
+		    sr_manifest_find(m, im->name) < 0 &&
+		    !(first < m->nmembers &&
+			m->members[first].rec == (size_t)ri))
+			vm_problem(v, im->name, "not in the manifest");
+	}
+	sr_manifest_free(m);
+}
+
+/* ---- End of the part added by archive (issue 8). ---- */
+
 int
 sr_verify(struct sr_ctx *ctx, struct sr_input *in, const char *member,
     const struct sr_format *fmt, const struct sr_trust *trust,
@@ -2863,6 +3054,9 @@ sr_verify(struct sr_ctx *ctx, struct sr_input *in, const char *member,
 		ret = verify_native(&v, in, member, witness, witness_len, err);
 	else
 		ret = verify_foreign(&v, ctx, in, member, fmt, err);
+	/* Added by archive (issue 8). */
+	if (ret == SR_OK && !(flags & SR_VERIFY_NO_MANIFEST))
+		verify_manifest(&v, ctx, in, member);
 	vfind_sort(res);
 	return (ret);
 }
