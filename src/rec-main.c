@@ -545,7 +545,8 @@ main(int argc, char *argv[])
 			continue; /* what shells accept: ignored */
 		} else if (strcmp(argv[i], "-V") == 0 ||
 		    strcmp(argv[i], "--version") == 0) {
-			(void)printf("sessrec-rec %s\n", PACKAGE_VERSION);
+			(void)printf("sessrec-rec %s (config %s)\n",
+			    PACKAGE_VERSION, SYS_CONFIG);
 			return (0);
 		} else if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0) {
