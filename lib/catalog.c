@@ -440,7 +440,9 @@ scan_source(struct sr_catalog *c, size_t i)
 
 	s->scanned = 1;
 	sr_error_clear(&err);
-	if (s->optional && access(s->path, F_OK) != 0)
+	/* added by journal: "journal" (the system journal) is no file */
+	if (s->optional && access(s->path, F_OK) != 0 &&
+	    strcmp(s->path, "journal") != 0)
 		return (SR_OK);
 	if ((st = sr_input_open_flags(c->ctx, s->path, SR_INPUT_PARTNERS,
 		 &s->in, &err)) != SR_OK) {

@@ -46,6 +46,8 @@ enum sr_mdata {
 	SR_MDATA_DISK,	/* the input's file, or a file below its directory */
 	SR_MDATA_MEM,	/* mem[0..len), owned when owned != NULL */
 	SR_MDATA_SPOOL, /* len bytes at off in the input's spool file */
+	/* added by journal: a TLOG_REC of the journal; off indexes its list */
+	SR_MDATA_JOURNAL,
 };
 
 struct sr_imember {
@@ -79,9 +81,10 @@ struct sr_input {
 	size_t cap;
 	int fd;	   /* SR_INPUT_FILE: the file; SR_INPUT_DIR: the dir */
 	int dirfd; /* SR_INPUT_FILE: its directory, for siblings, or -1 */
-	struct sr_spool spool; /* archive members past the memory budget */
-	uint64_t spool_mem;    /* archive member bytes held in memory */
-	uint64_t total;	       /* archive member bytes spooled so far */
+	struct sr_spool spool;	    /* archive members past the memory budget */
+	uint64_t spool_mem;	    /* archive member bytes held in memory */
+	uint64_t total;		    /* archive member bytes spooled so far */
+	struct sr_journal *journal; /* added by journal: NULL unless journal */
 };
 
 /* Raw bytes of one member: memory, or a region of a file descriptor. */
@@ -189,6 +192,29 @@ void sr_decoder_close(struct sr_decoder *);
 ssize_t sr_decoder_pread(struct sr_stream *, void *, size_t, int64_t off);
 int64_t sr_decoder_size(const struct sr_decoder *); /* -1 until the end */
 int sr_decoder_truncated(const struct sr_decoder *);
+
+/* added by journal: input-journal.c */
+struct sr_journal;
+/* The name that stands for the local system journal as a source. */
+#define SR_JOURNAL_SOURCE "journal"
+/* Whether the regular file fd starts with the journal file signature. */
+int sr_journal_magic(int fd);
+/* Opens the system journal: in->path is SR_JOURNAL_SOURCE. */
+int sr_journal_load_system(struct sr_input *, struct sr_error *);
+/* Reads the journal file in->fd (kept open by the input). */
+int sr_journal_load_file(struct sr_input *, struct sr_error *);
+/*
+ * After a directory walk: when members are journal files, adds their
+ * recordings as members too.  SR_OK when there are none.
+ */
+int sr_journal_load_dir(struct sr_input *, struct sr_error *);
+/*
+ * Points src at the bytes of a SR_MDATA_JOURNAL member (reading its
+ * entries on the first call).  Safe from several threads.
+ */
+int sr_journal_src(struct sr_input *, struct sr_imember *, struct sr_src *,
+    struct sr_error *);
+void sr_journal_free(struct sr_journal *);
 
 /* input-mem.c */
 int sr_input_mem_single(struct sr_input *, const char *name, const void *,
