@@ -970,7 +970,9 @@ cmd_verify_exec(struct sr_args *a)
 
 	/* The recordings: named paths and ids, else every source. */
 	for (i = 0; i < (size_t)a->argc; i++) {
-		if (stat(a->argv[i], &st) == 0)
+		/* "journal" is the system journal, a source like a path. */
+		if (stat(a->argv[i], &st) == 0 ||
+		    strcmp(a->argv[i], "journal") == 0)
 			s = add_path(&r, a->ctx, a->argv[i], 1, &skipped);
 		else
 			s = add_id(&r, a, cat, a->argv[i]);
@@ -982,7 +984,8 @@ cmd_verify_exec(struct sr_args *a)
 			const char *p = sr_catalog_source(cat, i);
 
 			/* Defaults that do not exist are not an error. */
-			if (!named_sources(a) && stat(p, &st) != 0)
+			if (!named_sources(a) && stat(p, &st) != 0 &&
+			    strcmp(p, "journal") != 0)
 				continue;
 			s = add_path(&r, a->ctx, p, 0, &skipped);
 			if (s > rc)

@@ -79,9 +79,9 @@ enum {
 	{ "help", no_argument, NULL, 'h' }
 /* clang-format on */
 #define SR_SOURCE_HELP                                                         \
-	"  --source PATH       read sessions from PATH (file, directory or\n"  \
-	"                      archive; repeatable) instead of the\n"          \
-	"                      configured sources\n"                           \
+	"  --source PATH       read sessions from PATH (file, directory,\n"    \
+	"                      archive, or \"journal\"; repeatable) instead\n" \
+	"                      of the configured sources\n"                    \
 	"  --config FILE       configuration file (default\n"                  \
 	"                      /etc/sessrec/sessrec.conf)\n"                   \
 	"  --limit NAME=VALUE  raise or lower a reader limit (event, line,\n"  \

@@ -380,10 +380,11 @@ sr_playidx_identity(struct sr_catalog *c, size_t entry, struct sr_buf *b)
 	if ((e = sr_catalog_entry(c, entry)) == NULL ||
 	    (src = sr_catalog_source(c, e->source)) == NULL)
 		return (SR_E_MISUSE);
-	if (realpath(src, real) == NULL)
-		rc = sr_buf_printf(b, "source %s\n", src);
-	else
-		rc = sr_buf_printf(b, "source %s\n", real);
+	/* Not a path ("journal"): name it as given. */
+	if (realpath(src, real) == NULL &&
+	    strlcpy(real, src, sizeof(real)) >= sizeof(real))
+		return (SR_E_LIMIT);
+	rc = sr_buf_printf(b, "source %s\n", real);
 	if (rc == SR_E_NONE)
 		rc = sr_buf_printf(b, "member %s\nsession %zu\nformat %s\n",
 		    e->member, e->index,
