@@ -167,6 +167,7 @@ complete -c sessrec -n '__fish_seen_subcommand_from record' -l chunk-interval -x
 complete -c sessrec -n '__fish_seen_subcommand_from record' -l checkpoint-interval -x -d 'sign a checkpoint this often (default 10)'
 complete -c sessrec -n '__fish_seen_subcommand_from record' -l ship -x -d 'send SIEM events for the session\'s start and end (default syslog)'
 complete -c sessrec -n '__fish_seen_subcommand_from record' -l ship-socket -x -d 'the syslog socket (default /dev/log)'
+complete -c sessrec -n '__fish_seen_subcommand_from record' -l writer -x
 complete -c sessrec -n '__fish_seen_subcommand_from record' -l config -r -F -d 'configuration file (default /etc/sessrec/sessrec.conf)'
 complete -c sessrec -n '__fish_seen_subcommand_from record' -s h -l help -d 'show this help'
 complete -c sessrec -n '__fish_seen_subcommand_from record' -s i -l input -d 'also record input (keystrokes; passwords are masked)'

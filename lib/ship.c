@@ -640,6 +640,55 @@ ship_send(struct sr_ship *s, struct sr_error *err)
 	}
 }
 
+/* A journal field name: [A-Z0-9_], 1..64, not starting with '_'. */
+static int
+journal_name_ok(const char *k)
+{
+	size_t i;
+
+	if (k == NULL || k[0] == '\0' || k[0] == '_')
+		return (0);
+	for (i = 0; k[i] != '\0'; i++)
+		if (i >= 64 ||
+		    !((k[i] >= 'A' && k[i] <= 'Z') ||
+			(k[i] >= '0' && k[i] <= '9') || k[i] == '_'))
+			return (0);
+	return (1);
+}
+
+int
+sr_ship_journal_fields(struct sr_ship *s, const struct sr_ship_kv *f, size_t n,
+    struct sr_error *err)
+{
+	size_t i;
+	int r = SR_E_NONE;
+
+	if (s->kind != SR_SHIP_JOURNAL) {
+		s->dropped++;
+		return (sr_error_set(err, SR_FAILED, SR_E_MISUSE, s->path, NULL,
+		    "raw fields need the journal"));
+	}
+	sr_buf_reset(&s->out);
+	for (i = 0; i < n && r == SR_E_NONE; i++) {
+		if (f[i].value == NULL)
+			continue;
+		if (!journal_name_ok(f[i].key)) {
+			s->dropped++;
+			return (sr_error_set(err, SR_FAILED, SR_E_MISUSE,
+			    s->path, NULL, "bad journal field name '%s'",
+			    f[i].key != NULL ? f[i].key : ""));
+		}
+		r = journal_field(&s->out, f[i].key, f[i].value,
+		    strlen(f[i].value));
+	}
+	if (r != SR_E_NONE || s->out.len > s->max) {
+		s->dropped++;
+		return (sr_error_set(err, SR_FAILED, SR_E_LIMIT, s->path, NULL,
+		    "journal entry larger than the %zu-byte cap", s->max));
+	}
+	return (ship_send(s, err));
+}
+
 int
 sr_ship_event(struct sr_ship *s, int severity, const char *msgid,
     const struct sr_ship_kv *sd, size_t nsd, const char *json, size_t len,

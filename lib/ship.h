@@ -92,6 +92,15 @@ int sr_ship_event(struct sr_ship *, int severity, const char *msgid,
 void sr_ship_close(struct sr_ship *);
 
 /*
+ * Journal only: one entry of exactly these fields (names [A-Z0-9_], not
+ * starting with '_'; NULL values skipped), for entries other tools read
+ * by their own field names (tlog's TLOG_REC, TLOG_ID, MESSAGE...).  Same
+ * cap, wait and reconnect as sr_ship_event(); SR_OK or SR_FAILED.
+ */
+int sr_ship_journal_fields(struct sr_ship *, const struct sr_ship_kv *,
+    size_t n, struct sr_error *);
+
+/*
  * Settings (call after open, before sending).  facility: LOG_AUTHPRIV
  * (the default) etc., the <syslog.h> value (already shifted by 3).
  * Returns SR_OK or SR_FAILED (SR_E_MISUSE) on an invalid value.

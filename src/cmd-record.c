@@ -49,6 +49,7 @@ enum {
 	OPT_CHECKPOINT,
 	OPT_SHIP,
 	OPT_SHIP_SOCKET,
+	OPT_WRITER,
 };
 
 /* The command line, over the configuration. */
@@ -106,6 +107,14 @@ settings_options(struct sr_args *a, struct rec_settings *s)
 			break;
 		case OPT_SHIP_SOCKET:
 			s->ship_socket = v;
+			break;
+		case OPT_WRITER:
+			if (rec_parse_writers(v, &s->writers) != 0) {
+				sr_warnx("bad --writer '%s' (native, journal "
+					 "or both comma-separated)",
+				    v);
+				sr_usage(a->cmd);
+			}
 			break;
 		case OPT_CHUNK:
 		case OPT_CHECKPOINT:
@@ -214,6 +223,7 @@ static const struct option record_longopts[] = {
 	{ "checkpoint-interval", required_argument, NULL, OPT_CHECKPOINT },
 	{ "ship", required_argument, NULL, OPT_SHIP },
 	{ "ship-socket", required_argument, NULL, OPT_SHIP_SOCKET },
+	{ "writer", required_argument, NULL, OPT_WRITER },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -229,7 +239,8 @@ const struct sr_cmd sr_cmd_record = {
 		 "                      [--prompt-regex RE] "
 		 "[--chunk-interval SEC] [--checkpoint-interval SEC]\n"
 		 "                      [--ship KINDS] [--ship-socket PATH] "
-		 "[--config FILE] [--] "
+		 "[--writer WRITERS]\n"
+		 "                      [--config FILE] [--] "
 		 "[COMMAND [ARG ...]]",
 	.help =
 	    "  -i, --input         also record input (keystrokes; "

@@ -509,6 +509,8 @@ w_event(struct relay *r, const struct qrec *h, const unsigned char *data)
 	ev.cols = h->cols;
 	ev.loc.line = ev.loc.msg_id = ev.loc.offset = -1;
 	w_result(r, sr_recw_event(r->cfg->w, &ev));
+	if (r->cfg->tap != NULL)
+		r->cfg->tap(r->cfg->tap_arg, &ev);
 }
 
 static void
@@ -519,6 +521,8 @@ w_tick(struct relay *r, int64_t t)
 	r->last_t = t;
 	if (r->wmode != WM_FAILED)
 		w_result(r, sr_recw_tick(r->cfg->w, t));
+	if (r->cfg->tap_tick != NULL)
+		r->cfg->tap_tick(r->cfg->tap_arg, t);
 }
 
 static int
@@ -528,6 +532,8 @@ w_finish(struct relay *r, int reason, int status)
 
 	if (t < r->last_t)
 		t = r->last_t;
+	if (r->cfg->tap_end != NULL)
+		r->cfg->tap_end(r->cfg->tap_arg, t);
 	if (r->wmode == WM_FAILED) {
 		if (r->lost > 0)
 			sr_recw_gap(r->cfg->w, r->lost, r->lost_from, t);

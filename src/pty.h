@@ -80,6 +80,15 @@ struct sr_relay_cfg {
 	/* Mark when the foreground process's effective uid changes (su). */
 	int mark_uid_changes;
 	uid_t session_uid; /* the uid the command starts as */
+	/*
+	 * A second consumer of the recorded events (the journal copy), run
+	 * in the writer thread: tap for each event as stored, tick every
+	 * 100 ms, end once before the seal.  NULL: none.
+	 */
+	void (*tap)(void *arg, const struct sr_event *);
+	void (*tap_tick)(void *arg, int64_t t_ns);
+	void (*tap_end)(void *arg, int64_t t_ns);
+	void *tap_arg;
 };
 
 /*

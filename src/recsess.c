@@ -229,6 +229,28 @@ rec_settings_defaults(struct rec_settings *s)
 	s->sftp_server = DEFAULT_SFTP;
 	s->lock_dir = DEFAULT_LOCKDIR;
 	s->ship = REC_SHIP_SYSLOG;
+	s->writers = REC_WRITE_NATIVE;
+}
+
+int
+rec_parse_writers(const char *v, unsigned *out)
+{
+	const char *p = v;
+	size_t n;
+
+	*out = 0;
+	while (*p != '\0') {
+		n = strcspn(p, ", ");
+		if (n == 6 && strncmp(p, "native", 6) == 0)
+			*out |= REC_WRITE_NATIVE;
+		else if (n == 7 && strncmp(p, "journal", 7) == 0)
+			*out |= REC_WRITE_JOURNAL;
+		else
+			return (-1);
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return (*out != 0 ? 0 : -1);
 }
 
 /* "syslog", "journal", "syslog,journal" or "off". */
@@ -326,6 +348,8 @@ rec_settings_config(struct rec_settings *s, const struct sr_config *c,
 			bad_config(cpath, line, "sftp_server", v);
 		s->sftp_server = v;
 	}
+	if (CFG("writer") != NULL && rec_parse_writers(v, &s->writers) != 0)
+		bad_config(cpath, line, "writer", v);
 	if (CFG("ship") != NULL && rec_parse_ship(v, &s->ship) != 0)
 		bad_config(cpath, line, "ship", v);
 	if (CFG("ship_socket") != NULL && *v != '\0') {
@@ -905,6 +929,138 @@ ship_end(struct rec_ship *rs, int64_t end_ns, int code)
 }
 
 /*
+ * The journal copy (--writer journal): the session as tlog-rec-session
+ * writes it, one journal entry per tlog JSON message with TLOG_REC,
+ * TLOG_USER, TLOG_SESSION and TLOG_ID, so that tlog-play -r journal and
+ * Cockpit's session recording page show it.  Runs in the relay's writer
+ * thread, which alone touches it.
+ */
+#define JW_LATENCY_NS (10 * SR_NSEC_PER_SEC) /* tlog-rec's default */
+
+struct rec_jw {
+	struct sr_tlogw *tw;
+	struct sr_ship *sh;
+	char rec[64];
+	const char *user;
+	char session[24];
+	char id[24];
+	uint64_t next_id;
+	int64_t last_flush;
+	int failed; /* said once */
+};
+
+static int
+jw_message(void *arg, const char *data, size_t len)
+{
+	struct rec_jw *jw = arg;
+	struct sr_ship_kv f[8];
+	struct sr_error err;
+	char *msg;
+
+	if ((msg = strndup(data, len)) == NULL)
+		return (-1);
+	(void)snprintf(jw->id, sizeof(jw->id), "%llu",
+	    (unsigned long long)jw->next_id++);
+	f[0].key = "PRIORITY";
+	f[0].value = "6";
+	f[1].key = "SYSLOG_IDENTIFIER";
+	f[1].value = "sessrec";
+	f[2].key = "TLOG_REC";
+	f[2].value = jw->rec;
+	f[3].key = "TLOG_USER";
+	f[3].value = jw->user;
+	f[4].key = "TLOG_SESSION";
+	f[4].value = jw->session;
+	f[5].key = "TLOG_ID";
+	f[5].value = jw->id;
+	f[6].key = "MESSAGE";
+	f[6].value = msg;
+	sr_error_clear(&err);
+	if (sr_ship_journal_fields(jw->sh, f, 7, &err) != SR_OK &&
+	    !jw->failed) {
+		jw->failed = 1;
+		syslog(LOG_AUTHPRIV | LOG_WARNING,
+		    "session %s: journal copy incomplete: %s", jw->rec,
+		    err.msg);
+	}
+	free(msg);
+	return (0); /* the journal copy never stops the session */
+}
+
+static void
+jw_event(void *arg, const struct sr_event *ev)
+{
+	struct rec_jw *jw = arg;
+
+	(void)sr_tlogw_event(jw->tw, ev);
+}
+
+static void
+jw_tick(void *arg, int64_t t)
+{
+	struct rec_jw *jw = arg;
+
+	/* tlog-rec's latency: what is held goes out at least this often. */
+	if (t - jw->last_flush >= JW_LATENCY_NS) {
+		(void)sr_tlogw_flush(jw->tw, 0);
+		jw->last_flush = t;
+	}
+}
+
+static void
+jw_end(void *arg, int64_t t)
+{
+	struct rec_jw *jw = arg;
+
+	(void)t;
+	(void)sr_tlogw_flush(jw->tw, 1);
+}
+
+static int
+jw_open(struct rec_jw *jw, const struct rec_job *j, const struct sr_rec_meta *m)
+{
+	struct sr_tlogw_opts o;
+	struct sr_error err;
+
+	memset(jw, 0, sizeof(*jw));
+	jw->next_id = 1;
+	(void)strlcpy(jw->rec, m->session_id, sizeof(jw->rec));
+	jw->user = m->user != NULL ? m->user : "";
+	(void)snprintf(jw->session, sizeof(jw->session), "%lld",
+	    m->audit_session >= 0 ? m->audit_session : 4294967295LL);
+	memset(&o, 0, sizeof(o));
+	o.host = m->host;
+	o.rec = jw->rec;
+	o.user = jw->user;
+	o.term = m->term;
+	o.session = m->audit_session >= 0 ? (uint32_t)m->audit_session : 0;
+	o.start_ns = m->start_ns;
+	o.rows = m->rows;
+	o.cols = m->cols;
+	sr_error_clear(&err);
+	if (sr_ship_open(SR_SHIP_JOURNAL, j->s->ship_journal, "sessrec",
+		&jw->sh, &err) != SR_OK) {
+		sr_warnx("cannot write to the journal: %s", err.msg);
+		return (-1);
+	}
+	if (sr_tlogw_new(&o, jw_message, jw, &jw->tw, &err) != SR_OK) {
+		sr_ship_close(jw->sh);
+		sr_warnx("cannot write to the journal: %s", err.msg);
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+jw_close(struct rec_jw *jw)
+{
+	sr_tlogw_free(jw->tw);
+	if (jw->sh != NULL)
+		sr_ship_close(jw->sh);
+	memset(jw, 0, sizeof(*jw));
+}
+
+/*
  * A privileged recorder writes only into a directory that is its own
  * (or root's) and that nobody else may write: otherwise the user could
  * have planted links or read what we write.
@@ -1017,6 +1173,8 @@ rec_run(struct rec_job *j)
 	struct sr_key *key;
 	struct sr_buf cmd;
 	struct rec_ship ship;
+	struct rec_jw jw;
+	int use_jw = 0;
 	char **shown, **envp = NULL;
 	char host[256], actor[256], ip[80], port[8];
 	char term[TERM_MAX + 1], termvar[TERM_MAX + 6], tkt[TICKET_MAX + 1];
@@ -1134,6 +1292,14 @@ rec_run(struct rec_job *j)
 		exit(REC_EXIT);
 	}
 	ship_open(&ship, j, &m); /* copies what it needs of m */
+	if ((s->writers & REC_WRITE_JOURNAL) && j->transfer == NULL &&
+	    jw_open(&jw, j, &m) != 0) {
+		if (!(s->writers & REC_WRITE_NATIVE)) {
+			(void)sr_recw_seal(w, 0, SR_END_ADMIN, REC_EXIT);
+			exit(REC_EXIT);
+		}
+	} else if ((s->writers & REC_WRITE_JOURNAL) && j->transfer == NULL)
+		use_jw = 1;
 	free_argv(shown);
 	sr_buf_release(&cmd);
 	syslog(LOG_AUTHPRIV | LOG_NOTICE,
@@ -1196,6 +1362,12 @@ rec_run(struct rec_job *j)
 		rc.setup_arg = j->setup_arg;
 		rc.mark_uid_changes = j->mark_uid_changes;
 		rc.session_uid = j->who->uid;
+		if (use_jw) {
+			rc.tap = jw_event;
+			rc.tap_tick = jw_tick;
+			rc.tap_end = jw_end;
+			rc.tap_arg = &jw;
+		}
 		code = sr_relay_run(&rc, &tty);
 		free(envp);
 	}
@@ -1203,6 +1375,8 @@ rec_run(struct rec_job *j)
 	syslog(LOG_AUTHPRIV | LOG_NOTICE, "session %s ended: status %d",
 	    j->session_id, code);
 	ship_end(&ship, sr_time_now(), code);
+	if (use_jw)
+		jw_close(&jw);
 
 	sr_recw_free(w);
 	close(fd);

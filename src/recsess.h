@@ -83,7 +83,11 @@ struct rec_settings {
 	unsigned ship;		  /* REC_SHIP_* */
 	const char *ship_socket;  /* syslog socket; NULL: /dev/log */
 	const char *ship_journal; /* journal socket; NULL: the default */
+	unsigned writers;	  /* REC_WRITE_* */
 };
+
+#define REC_WRITE_NATIVE  (1U << 0) /* the sealed .srec file */
+#define REC_WRITE_JOURNAL (1U << 1) /* tlog JSON entries in the journal */
 
 #define REC_SHIP_SYSLOG	 (1U << 0) /* SIEM events to syslog, RFC 5424 */
 #define REC_SHIP_JOURNAL (1U << 1) /* SIEM events to the journal */
@@ -100,6 +104,8 @@ int rec_parse_mask(const char *, struct rec_settings *);
 int rec_parse_interval(const char *, int64_t *ns);
 /* "syslog", "journal", both comma-separated, or "off": REC_SHIP_* bits. */
 int rec_parse_ship(const char *, unsigned *);
+/* "native", "journal" or both comma-separated: REC_WRITE_* bits. */
+int rec_parse_writers(const char *, unsigned *);
 #define REC_TICKET_MISSING 1
 #define REC_TICKET_BAD	   2
 /* 0, or why ticket (may be NULL) fails c's policy for who. */
