@@ -199,8 +199,9 @@ sr_config_load(const char *path, unsigned flags, struct sr_config **cp,
 	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
 		fclose(f);
 		return (sr_error_set(err, SR_WARN, SR_E_MISUSE, path, NULL,
-		    "ignored: not owned by root and writable only by its "
-		    "owner"));
+		    "ignored: must be a file owned by root (or the user, "
+		    "where the user's own file counts) that nobody else may "
+		    "write"));
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
 		char *k = line, *v, *e;

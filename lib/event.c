@@ -76,7 +76,12 @@ sr_event_pipe(const struct sr_session *s, const struct sr_event *ev)
 	if ((ev->flags & SR_EVF_PIPE) || ev->stream == SR_STREAM_STDOUT ||
 	    ev->stream == SR_STREAM_STDERR)
 		return (1);
-	/* tlog-rec writes no window when its output is not a terminal. */
+	/*
+	 * tlog-rec writes no window when its output is not a terminal, and
+	 * neither does sessrec-rec when it runs a command on pipes.
+	 */
 	return (s != NULL && !(s->have & SR_HAVE_GEOMETRY) &&
-	    s->format != NULL && strcmp(s->format, "tlog") == 0);
+	    s->format != NULL &&
+	    (strcmp(s->format, "tlog") == 0 ||
+		strcmp(s->format, "sessrec") == 0));
 }

@@ -435,7 +435,8 @@ struct sr_event {
  * to a pipe, not to a terminal, so that its LF must be drawn as CR LF
  * (sr_screen_set_onlcr()): sudo's stdout and stderr streams, a tlog
  * session without a window (pipe mode), or an event flagged
- * SR_EVF_PIPE.
+ * SR_EVF_PIPE, or a sessrec recording without a window (sessrec-rec ran
+ * the command on pipes).
  */
 int sr_event_pipe(const struct sr_session *s, const struct sr_event *ev);
 const char *sr_event_type_name(enum sr_event_type);

@@ -137,8 +137,11 @@ struct relay {
 	/* Relay only. */
 	int child_done, child_status;
 	int master_eof, stdin_eof, eof_due;
-	int stopping;	     /* SIGHUP, SIGTERM or the terminal went away */
-	int stop_after_exit; /* the command had ended before that */
+	int pipes;	      /* pipe mode: master is the command's stdout */
+	int infd, errfd;      /* pipe mode: its stdin, its stderr */
+	int out_eof, err_eof; /* pipe mode: master_eof is both */
+	int stopping;	      /* SIGHUP, SIGTERM or the terminal went away */
+	int stop_after_exit;  /* the command had ended before that */
 	int failing;
 	int64_t deadline; /* drain until then; 0: no deadline */
 	int64_t full_since;
@@ -743,7 +746,8 @@ static void __attribute__((noreturn)) mon_exit(int st)
 	_exit(128 + sig);
 }
 
-static void __attribute__((noreturn)) monitor(pid_t cmd)
+static void __attribute__((noreturn))
+monitor(const struct sr_relay_cfg *cfg, pid_t cmd)
 {
 	struct sigaction sa;
 	pid_t p;
@@ -775,7 +779,8 @@ static void __attribute__((noreturn)) monitor(pid_t cmd)
 		}
 		if (WIFSTOPPED(st)) {
 			/* The recorder sees this stop and suspends itself. */
-			(void)kill(getpid(), SIGSTOP);
+			if (!cfg->no_suspend)
+				(void)kill(getpid(), SIGSTOP);
 			(void)kill(-cmd, SIGCONT);
 			continue;
 		}
@@ -790,7 +795,7 @@ child_exec(const struct sr_relay_cfg *cfg, int s, int ep, int gp)
 	struct sigaction sa;
 	sigset_t none, ttou;
 	pid_t cmd;
-	int sig;
+	int sig, mp[2];
 	char go;
 	ssize_t n;
 
@@ -815,16 +820,42 @@ child_exec(const struct sr_relay_cfg *cfg, int s, int ep, int gp)
 		}
 		close(gp);
 	}
-	if (cfg->child_setup != NULL && cfg->child_setup(cfg->setup_arg) != 0)
-		child_fail(ep, 0);
 	/* Nothing of the recorder's leaks into the session. */
 	close_from(ep);
-	if ((cmd = fork()) == -1)
+	mp[0] = mp[1] = -1;
+	if ((cfg->monitor_setup != NULL && pipe2(mp, O_CLOEXEC) == -1) ||
+	    (cmd = fork()) == -1)
 		child_fail(ep, 0);
 	if (cmd > 0) {
 		close(ep);
-		monitor(cmd);
+		if (mp[0] >= 0)
+			close(mp[0]);
+		if (cfg->monitor_setup != NULL &&
+		    cfg->monitor_setup(cfg->setup_arg) != 0) {
+			(void)kill(cmd, SIGKILL);
+			_exit(125);
+		}
+		if (mp[1] >= 0) {
+			/* Only now may anything of the user's run. */
+			n = write(mp[1], "g", 1);
+			(void)n;
+			close(mp[1]);
+		}
+		monitor(cfg, cmd);
 	}
+	if (mp[0] >= 0) {
+		close(mp[1]);
+		while ((n = read(mp[0], &go, 1)) == -1 && errno == EINTR)
+			;
+		if (n != 1) {
+			errno = EPERM;
+			child_fail(ep, 0);
+		}
+		close(mp[0]);
+	}
+	/* The command, and only it, becomes the user. */
+	if (cfg->child_setup != NULL && cfg->child_setup(cfg->setup_arg) != 0)
+		child_fail(ep, 0);
 	/* The command: its own group, in the foreground. */
 	if (setpgid(0, 0) == -1)
 		child_fail(ep, 0);
@@ -947,6 +978,106 @@ spawn(struct relay *r)
 	}
 	(void)fcntl(m, F_SETFL, fcntl(m, F_GETFL) | O_NONBLOCK);
 	r->master = m;
+	r->pid = pid;
+	return (0);
+}
+
+/*
+ * Pipe mode: the command on three pipes, in its own process group, with
+ * the same privilege steps as on a pty (parent first, then the child).
+ */
+static int
+spawn_pipes(struct relay *r)
+{
+	const struct sr_relay_cfg *cfg = r->cfg;
+	struct spawn_err se;
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	int ep[2] = { -1, -1 }, gp[2] = { -1, -1 }, st, e = 0, i;
+	int *all[] = { in, out, err, ep, gp };
+	struct sigaction sa;
+	sigset_t none;
+	ssize_t n;
+	pid_t pid;
+	char go;
+
+	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1 ||
+	    pipe2(err, O_CLOEXEC) == -1 || pipe2(ep, O_CLOEXEC) == -1 ||
+	    pipe2(gp, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
+		sr_warnx("cannot start '%s': %s", cfg->file, strerror(errno));
+		for (i = 0; i < (int)nitems(all); i++)
+			if (all[i][0] >= 0) {
+				close(all[i][0]);
+				close(all[i][1]);
+			}
+		return (125);
+	}
+	if (pid == 0) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = SIG_DFL;
+		for (i = 1; i < NSIG; i++)
+			if (i != SIGKILL && i != SIGSTOP)
+				(void)sigaction(i, &sa, NULL);
+		sigemptyset(&none);
+		(void)sigprocmask(SIG_SETMASK, &none, NULL);
+		close(gp[1]);
+		(void)setpgid(0, 0);
+		if (dup2(in[0], 0) == -1 || dup2(out[1], 1) == -1 ||
+		    dup2(err[1], 2) == -1)
+			child_fail(ep[1], 0);
+		while ((n = read(gp[0], &go, 1)) == -1 && errno == EINTR)
+			;
+		if (n != 1) {
+			errno = EPERM;
+			child_fail(ep[1], 0);
+		}
+		if (cfg->child_setup != NULL &&
+		    cfg->child_setup(cfg->setup_arg) != 0)
+			child_fail(ep[1], 0);
+		close_from(ep[1]);
+		if (cfg->envp != NULL)
+			execvpe(cfg->file, cfg->argv, cfg->envp);
+		else
+			execvp(cfg->file, cfg->argv);
+		child_fail(ep[1], 1);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	close(ep[1]);
+	close(gp[0]);
+	if (cfg->parent_setup != NULL &&
+	    cfg->parent_setup(cfg->setup_arg, "") != 0)
+		e = errno;
+	else if (write(gp[1], "g", 1) != 1)
+		e = errno;
+	close(gp[1]);
+	while ((n = read(ep[0], &se, sizeof(se))) == -1 && errno == EINTR)
+		;
+	close(ep[0]);
+	if (e != 0 || n == (ssize_t)sizeof(se)) {
+		while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+			;
+		close(in[1]);
+		close(out[0]);
+		close(err[0]);
+		if (e != 0) {
+			sr_warnx("cannot separate privileges: %s", strerror(e));
+			return (125);
+		}
+		if (se.stage == 0) {
+			sr_warnx("cannot set up the command: %s",
+			    strerror(se.errnum));
+			return (125);
+		}
+		sr_warnx("cannot run '%s': %s", cfg->file, strerror(se.errnum));
+		return (se.errnum == ENOENT ? 127 : 126);
+	}
+	(void)fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
+	(void)fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
+	(void)fcntl(err[0], F_SETFL, fcntl(err[0], F_GETFL) | O_NONBLOCK);
+	r->infd = in[1];
+	r->master = out[0];
+	r->errfd = err[0];
 	r->pid = pid;
 	return (0);
 }
@@ -1282,7 +1413,8 @@ flush_input(struct relay *r)
 	ssize_t k;
 
 	while (r->ioff < r->ilen) {
-		k = write(r->master, r->ibuf + r->ioff, r->ilen - r->ioff);
+		k = write(r->pipes ? r->infd : r->master, r->ibuf + r->ioff,
+		    r->ilen - r->ioff);
 		if (k > 0) {
 			r->ioff += (size_t)k;
 			continue;
@@ -1298,7 +1430,13 @@ flush_input(struct relay *r)
 		r->last_nl = r->ibuf[r->ilen - 1] == '\n' ||
 		    r->ibuf[r->ilen - 1] == '\r';
 	r->ioff = r->ilen = 0;
-	if (r->eof_due) {
+	if (r->eof_due && r->pipes) {
+		/* The command's stdin ends as ours did. */
+		r->eof_due = 0;
+		if (r->infd >= 0)
+			close(r->infd);
+		r->infd = -1;
+	} else if (r->eof_due) {
 		struct termios tio;
 
 		/*
@@ -1381,7 +1519,7 @@ fg_leaf(pid_t pid)
  * most every 200 ms, on input and output.
  */
 static void
-check_fg_uid(struct relay *r)
+check_fg_uid(struct relay *r, int now)
 {
 	char d[200], proc[PROC_MAX];
 	struct passwd *pw;
@@ -1392,7 +1530,7 @@ check_fg_uid(struct relay *r)
 	int len;
 
 	if (!r->cfg->mark_uid_changes ||
-	    t - r->fg_check < 200 * SR_NSEC_PER_MSEC)
+	    (!now && t - r->fg_check < 50 * SR_NSEC_PER_MSEC))
 		return;
 	r->fg_check = t;
 	if ((pg = tcgetpgrp(r->master)) <= 0 ||
@@ -1436,7 +1574,10 @@ read_input(struct relay *r)
 		}
 		return;
 	}
-	check_fg_uid(r);
+	/* Enter: look before the next command starts, so "from" is right. */
+	check_fg_uid(r,
+	    memchr(r->ibuf, '\r', (size_t)k) != NULL ||
+		memchr(r->ibuf, '\n', (size_t)k) != NULL);
 	if (r->cfg->record_input)
 		input_events(r, r->ibuf, (size_t)k);
 	r->ilen = (size_t)k;
@@ -1445,12 +1586,12 @@ read_input(struct relay *r)
 }
 
 static void
-read_output(struct relay *r)
+read_fd(struct relay *r, int fd, enum sr_stream_id stream, int out, int *eof)
 {
 	size_t n = 0, max = READ_MAX;
 	ssize_t k;
 
-	check_fg_uid(r);
+	check_fg_uid(r, 0);
 	if (!r->mdrop) {
 		pthread_mutex_lock(&r->mu);
 		max = q_room(r, QUEUE_SLACK);
@@ -1461,7 +1602,7 @@ read_output(struct relay *r)
 			return;
 	}
 	while (n < max) {
-		k = read(r->master, r->obuf + n, max - n);
+		k = read(fd, r->obuf + n, max - n);
 		if (k > 0) {
 			n += (size_t)k;
 			/*
@@ -1477,7 +1618,7 @@ read_output(struct relay *r)
 			continue;
 		/* EIO once every slave descriptor is closed: the end. */
 		if (k == 0 || errno != EAGAIN)
-			r->master_eof = 1;
+			*eof = 1;
 		break;
 	}
 	if (n == 0)
@@ -1485,14 +1626,37 @@ read_output(struct relay *r)
 	if (r->mdrop)
 		mdrop_count(r, n);
 	else
-		(void)q_event(r, SR_EV_OUTPUT, SR_STREAM_TTYOUT, 0, r->obuf, n,
-		    QUEUE_SLACK);
+		(void)q_event(r, SR_EV_OUTPUT, stream,
+		    r->pipes ? SR_EVF_PIPE : 0, r->obuf, n, QUEUE_SLACK);
 	if (r->cfg->mask != NULL)
 		sr_mask_output(r->cfg->mask, r->obuf, n);
 	if (r->stopping)
 		return;
-	if (write_all(STDOUT_FILENO, r->obuf, n) != 0)
+	if (write_all(out, r->obuf, n) != 0)
 		start_stop(r, SR_END_HANGUP, SIGHUP);
+}
+
+static void
+read_output(struct relay *r)
+{
+	if (!r->pipes) {
+		read_fd(r, r->master, SR_STREAM_TTYOUT, STDOUT_FILENO,
+		    &r->master_eof);
+		return;
+	}
+	if (!r->out_eof)
+		read_fd(r, r->master, SR_STREAM_STDOUT, STDOUT_FILENO,
+		    &r->out_eof);
+	r->master_eof = r->out_eof && r->err_eof;
+}
+
+static void
+read_errors(struct relay *r)
+{
+	if (!r->err_eof)
+		read_fd(r, r->errfd, SR_STREAM_STDERR, STDERR_FILENO,
+		    &r->err_eof);
+	r->master_eof = r->out_eof && r->err_eof;
 }
 
 /* Whether the ring has room for a read; else arms the wakeup. */
@@ -1586,8 +1750,8 @@ min_timeout(int a, int b)
 static void
 relay_loop(struct relay *r)
 {
-	struct pollfd pfd[4];
-	int npfd, timeout, ready, imaster, istdin;
+	struct pollfd pfd[6];
+	int npfd, timeout, ready, imaster, istdin, iin, ierr;
 
 	for (;;) {
 		if (sig_any)
@@ -1637,8 +1801,25 @@ relay_loop(struct relay *r)
 		pfd[npfd++].events = POLLIN;
 		pfd[npfd].fd = r->notr;
 		pfd[npfd++].events = POLLIN;
-		imaster = istdin = -1;
-		if (!r->master_eof && (ready || r->ilen > 0)) {
+		imaster = istdin = iin = ierr = -1;
+		if (r->pipes) {
+			/* Pipe mode: three descriptors where a pty has one. */
+			if (!r->out_eof && ready) {
+				imaster = npfd;
+				pfd[npfd].fd = r->master;
+				pfd[npfd++].events = POLLIN;
+			}
+			if (!r->err_eof && ready) {
+				ierr = npfd;
+				pfd[npfd].fd = r->errfd;
+				pfd[npfd++].events = POLLIN;
+			}
+			if (r->ilen > 0 && r->infd >= 0) {
+				iin = npfd;
+				pfd[npfd].fd = r->infd;
+				pfd[npfd++].events = POLLOUT;
+			}
+		} else if (!r->master_eof && (ready || r->ilen > 0)) {
 			imaster = npfd;
 			pfd[npfd].fd = r->master;
 			pfd[npfd++].events = (short)((ready ? POLLIN : 0) |
@@ -1656,14 +1837,14 @@ relay_loop(struct relay *r)
 			timeout = min_timeout(timeout,
 			    ms_until(r, r->full_since + r->stall_ns));
 		if (r->cfg->mark_uid_changes) /* su without output */
-			timeout = min_timeout(timeout, 250);
+			timeout = min_timeout(timeout, 100);
 		if (poll(pfd, (nfds_t)npfd, timeout) == -1) {
 			if (errno == EINTR)
 				continue;
 			r->failing = 1;
 			return;
 		}
-		check_fg_uid(r);
+		check_fg_uid(r, 0);
 		if (pfd[1].revents & POLLIN) {
 			char buf[64];
 
@@ -1671,11 +1852,15 @@ relay_loop(struct relay *r)
 				;
 			check_writer(r);
 		}
-		if (imaster >= 0 && (pfd[imaster].revents & POLLOUT))
+		if ((imaster >= 0 && (pfd[imaster].revents & POLLOUT)) ||
+		    (iin >= 0 && (pfd[iin].revents & (POLLOUT | POLLERR))))
 			flush_input(r);
 		if (imaster >= 0 &&
 		    (pfd[imaster].revents & (POLLIN | POLLHUP | POLLERR)))
 			read_output(r);
+		if (ierr >= 0 &&
+		    (pfd[ierr].revents & (POLLIN | POLLHUP | POLLERR)))
+			read_errors(r);
 		if (istdin >= 0 &&
 		    (pfd[istdin].revents & (POLLIN | POLLHUP | POLLERR)))
 			read_input(r);
@@ -1713,6 +1898,10 @@ relay_free(struct relay *r)
 	sig_wfd = -1;
 	if (r->master >= 0)
 		close(r->master);
+	if (r->infd >= 0)
+		close(r->infd);
+	if (r->errfd >= 0)
+		close(r->errfd);
 	if (r->sigr >= 0)
 		close(r->sigr);
 	if (r->sigw >= 0)
@@ -1759,6 +1948,8 @@ sr_relay_run(const struct sr_relay_cfg *cfg, struct sr_tty *tty)
 	r->cfg = cfg;
 	r->tty = tty;
 	r->master = r->sigr = r->sigw = r->notr = r->notw = -1;
+	r->infd = r->errfd = -1;
+	r->pipes = cfg->pipe_mode && !tty->is_tty;
 	r->cap =
 	    (cfg->queue_bytes ? cfg->queue_bytes : QUEUE_DEFAULT) & ~(size_t)7;
 	r->lost_from = -1;
@@ -1790,7 +1981,7 @@ sr_relay_run(const struct sr_relay_cfg *cfg, struct sr_tty *tty)
 	pthread_condattr_destroy(&ca);
 	r->sync_init = 1;
 
-	if ((code = spawn(r)) != 0)
+	if ((code = r->pipes ? spawn_pipes(r) : spawn(r)) != 0)
 		return (relay_abort(r, cfg, code));
 	signals_install();
 	/* A SIGCHLD before the handler existed would be lost: look now. */

@@ -76,6 +76,22 @@ struct sr_relay_cfg {
 	 */
 	int (*parent_setup)(void *arg, const char *slave);
 	int (*child_setup)(void *arg);
+	/*
+	 * The monitor (the session leader on the pty, the command's parent)
+	 * runs this once it has forked the command: with privilege
+	 * separation it takes the recorder's account, so the user can
+	 * neither kill nor stop it.  Such a monitor never stops with the
+	 * command either (no_suspend): a stopped command is continued, as
+	 * there is nothing a login session could suspend to.
+	 */
+	int (*monitor_setup)(void *arg);
+	int no_suspend;
+	/*
+	 * When stdin is not a terminal, run the command on pipes, as sshd
+	 * runs a command without a pty: stdout and stderr apart and byte
+	 * for byte, stdin's end passed on as an end (no pty, no monitor).
+	 */
+	int pipe_mode;
 	void *setup_arg;
 	/* Mark when the foreground process's effective uid changes (su). */
 	int mark_uid_changes;

@@ -65,6 +65,7 @@
 #define SYS_CONFIG   SR_CONFDIR "/sessrec.conf"
 #define FSIZE_MIN    (1024LL * 1024 * 1024)
 #define NOFILE_MIN   64
+#define CPU_MIN	     86400 /* seconds */
 #define CMD_MAX	     (64 * 1024)
 #define TICKET_TRIES 3
 
@@ -85,13 +86,13 @@ struct priv {
 	char lock_path[PATH_MAX];
 };
 
-static void __attribute__((noreturn)) usage(void)
+static void __attribute__((noreturn)) usage(int code)
 {
-	(void)fprintf(stderr,
+	(void)fprintf(code == 0 ? stdout : stderr,
 	    "usage: sessrec-rec [-c COMMAND]\n"
 	    "       (a login shell or sshd ForceCommand; see "
 	    "sessrec-rec(8))\n");
-	exit(2);
+	exit(code);
 }
 
 /* Signals as a fresh process has them: ignored ones survive execve. */
@@ -144,6 +145,16 @@ raise_limits(struct priv *p)
 		    (long)p->ruid);
 		sr_errx(REC_EXIT,
 		    "the file size limit (RLIMIT_FSIZE, ulimit -f) is too low "
+		    "to record this session");
+	}
+	/* A CPU limit would kill the recorder mid-session, unsealed. */
+	if (getrlimit(RLIMIT_CPU, &rl) != 0 ||
+	    (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < CPU_MIN)) {
+		syslog(LOG_AUTHPRIV | LOG_WARNING,
+		    "refused a session for uid %ld: CPU time limit too low",
+		    (long)p->ruid);
+		sr_errx(REC_EXIT,
+		    "the CPU time limit (RLIMIT_CPU, ulimit -t) is too low "
 		    "to record this session");
 	}
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < NOFILE_MIN) {
@@ -239,14 +250,10 @@ lock_pty(struct priv *p, const char *slave)
 	p->lock_fd = fd;
 }
 
-/* The parent, after the fork: lock the pty, then take the account. */
+/* Takes the recorder's account for all ids, out of the user's reach. */
 static int
-parent_setup(void *arg, const char *slave)
+become_recorder(const struct priv *p)
 {
-	struct priv *p = arg;
-
-	if (*slave != '\0')
-		lock_pty(p, slave);
 	if (!p->secure)
 		return (0);
 	if (setresgid(p->svc_gid, p->svc_gid, p->svc_gid) != 0 ||
@@ -256,6 +263,33 @@ parent_setup(void *arg, const char *slave)
 	if (prctl(PR_SET_DUMPABLE, 0) != 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return (-1);
+	return (0);
+}
+
+/* The parent, after the fork: lock the pty, then take the account. */
+static int
+parent_setup(void *arg, const char *slave)
+{
+	struct priv *p = arg;
+
+	if (*slave != '\0')
+		lock_pty(p, slave);
+	return (become_recorder(p));
+}
+
+/*
+ * The monitor (the command's parent on the pty) is the recorder's too:
+ * the user can neither kill nor stop the process that reports how the
+ * session ended.  It dies with the recorder.
+ */
+static int
+monitor_setup(void *arg)
+{
+	const struct priv *p = arg;
+
+	if (become_recorder(p) != 0)
+		return (-1);
+	(void)prctl(PR_SET_PDEATHSIG, SIGHUP);
 	return (0);
 }
 
@@ -297,6 +331,33 @@ recorded_pty(const struct priv *p, int fd, char *sid, size_t len)
 	    rdev != (unsigned long long)tst.st_rdev)
 		return (NULL);
 	return (sid);
+}
+
+/*
+ * The configuration, from root's files only (P2).  One that exists but
+ * does not count (writable by others, or on a path others may change)
+ * refuses the session: falling back to the defaults would silently drop
+ * its policy (tickets, who is recorded).
+ */
+static struct sr_config *
+load_config(void)
+{
+	struct sr_config *c = NULL;
+	struct sr_error err;
+	int st;
+
+	sr_error_clear(&err);
+	st = sr_config_load(SYS_CONFIG, SR_CONFIG_SECURE_PATH, &c, &err);
+	if (st != SR_OK) {
+		char msg[SR_ERROR_PATH_MAX + SR_ERROR_MSG_MAX + 64];
+
+		(void)sr_error_format(&err, msg, sizeof(msg));
+		syslog(LOG_AUTHPRIV | LOG_ALERT,
+		    "refused a session: configuration %s", msg);
+		sr_config_free(c);
+		sr_errx(REC_EXIT, "configuration: %s", msg);
+	}
+	return (c);
 }
 
 /* Whether fd b is no terminal, or the same terminal as fd a. */
@@ -550,10 +611,10 @@ main(int argc, char *argv[])
 			return (0);
 		} else if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0) {
-			usage();
+			usage(0);
 		} else {
 			sr_warnx("unknown argument '%s'", argv[i]);
-			usage();
+			usage(2);
 		}
 	}
 
@@ -574,7 +635,7 @@ main(int argc, char *argv[])
 
 	rec_who_init(&who, p.ruid);
 	p.home = who.home;
-	cfg = rec_load_config(SYS_CONFIG, SR_CONFIG_SECURE_PATH, 0);
+	cfg = load_config();
 	rec_settings_defaults(&s);
 	rec_settings_config(&s, cfg, SYS_CONFIG, &who);
 	p.lock_dir = s.lock_dir;
@@ -696,8 +757,10 @@ main(int argc, char *argv[])
 	j.extra_env = shellvar;
 	j.user_fsuid = p.secure;
 	j.mark_uid_changes = 1;
+	j.pipe_mode = 1; /* used when stdin is no terminal, as sshd does */
 	j.parent_setup = parent_setup;
 	j.child_setup = child_setup;
+	j.monitor_setup = monitor_setup;
 	j.setup_arg = &p;
 	p.session_id = j.session_id;
 	code = rec_run(&j);

@@ -1359,6 +1359,9 @@ rec_run(struct rec_job *j)
 		rc.stall_ns = s->stall_ns;
 		rc.parent_setup = j->parent_setup;
 		rc.child_setup = j->child_setup;
+		rc.monitor_setup = j->monitor_setup;
+		rc.no_suspend = j->monitor_setup != NULL;
+		rc.pipe_mode = j->pipe_mode;
 		rc.setup_arg = j->setup_arg;
 		rc.mark_uid_changes = j->mark_uid_changes;
 		rc.session_uid = j->who->uid;

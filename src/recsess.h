@@ -137,8 +137,10 @@ struct rec_job {
 	const char *extra_env; /* one more "NAME=value" (NULL: none) */
 	int user_fsuid;	       /* open the user's files as the user */
 	int mark_uid_changes;  /* relay markers for su and sudo */
+	int pipe_mode;	       /* no terminal: the command on pipes */
 	int (*parent_setup)(void *, const char *slave);
 	int (*child_setup)(void *);
+	int (*monitor_setup)(void *); /* also sets no_suspend */
 	void *setup_arg;
 	/* Out: */
 	char session_id[27];
