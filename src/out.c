@@ -37,6 +37,7 @@
 #include "out.h"
 
 static const char *out_cmd;
+static const char *out_prog = "sessrec";
 
 void
 sr_out_set_cmd(const char *cmd)
@@ -44,14 +45,20 @@ sr_out_set_cmd(const char *cmd)
 	out_cmd = cmd;
 }
 
+void
+sr_out_set_prog(const char *prog)
+{
+	out_prog = prog;
+}
+
 static void
 prefix(void)
 {
 	fflush(stdout);
 	if (out_cmd != NULL)
-		fprintf(stderr, "sessrec %s: ", out_cmd);
+		fprintf(stderr, "%s %s: ", out_prog, out_cmd);
 	else
-		fputs("sessrec: ", stderr);
+		fprintf(stderr, "%s: ", out_prog);
 }
 
 /* Writes an already formatted message, escaped. */

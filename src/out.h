@@ -30,6 +30,8 @@
 
 /* The subcommand name used in messages ("ls"), or NULL before dispatch. */
 void sr_out_set_cmd(const char *);
+/* The program named in messages (default "sessrec"). */
+void sr_out_set_prog(const char *);
 void sr_warnx(const char *, ...) SR_PRINTF(1, 2);
 void sr_errx(int, const char *, ...) SR_PRINTF(2, 3) SR_NORETURN;
 /* Prints "sessrec CMD: WHAT ERROR" for a library error, escaped. */

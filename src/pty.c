@@ -155,6 +155,7 @@ struct relay {
 	size_t ioff, ilen;
 	int last_nl;	  /* the last input byte sent was a newline */
 	long fg_euid;	  /* the foreground's effective uid; -1 unknown */
+	int64_t fg_fast;  /* look often until then (a command just began) */
 	int64_t fg_check; /* when it was last looked at */
 	/* masking */
 	int in_masked, masked_due, suspicious, mask_cr;
@@ -1529,8 +1530,12 @@ check_fg_uid(struct relay *r, int now)
 	long euid;
 	int len;
 
-	if (!r->cfg->mark_uid_changes ||
-	    (!now && t - r->fg_check < 50 * SR_NSEC_PER_MSEC))
+	if (!r->cfg->mark_uid_changes)
+		return;
+	if (now)
+		r->fg_fast = t + 700 * SR_NSEC_PER_MSEC;
+	if (!now &&
+	    t - r->fg_check < (t < r->fg_fast ? 10 : 50) * SR_NSEC_PER_MSEC)
 		return;
 	r->fg_check = t;
 	if ((pg = tcgetpgrp(r->master)) <= 0 ||
@@ -1837,7 +1842,8 @@ relay_loop(struct relay *r)
 			timeout = min_timeout(timeout,
 			    ms_until(r, r->full_since + r->stall_ns));
 		if (r->cfg->mark_uid_changes) /* su without output */
-			timeout = min_timeout(timeout, 100);
+			timeout = min_timeout(timeout,
+			    sr_mono_ns() < r->fg_fast ? 10 : 100);
 		if (poll(pfd, (nfds_t)npfd, timeout) == -1) {
 			if (errno == EINTR)
 				continue;

@@ -593,7 +593,7 @@ main(int argc, char *argv[])
 	sr_pty_fix_stdio();
 	reset_signals();
 	umask(077);
-	sr_out_set_cmd("record");
+	sr_out_set_prog("sessrec-rec");
 	openlog("sessrec-rec", LOG_PID, LOG_AUTHPRIV);
 
 	login = argv[0] != NULL && argv[0][0] == '-';

@@ -408,7 +408,8 @@ rec_ticket_policy(const struct sr_config *c, const char *cpath,
 		syslog(LOG_AUTHPRIV | LOG_WARNING,
 		    "refused a session for %s: no ticket", who->user);
 		sr_errx(REC_EXIT,
-		    "a ticket is required: use --ticket or SESSREC_TICKET");
+		    "a ticket is required: give it in SESSREC_TICKET (ssh -o "
+		    "SendEnv=SESSREC_TICKET) or --ticket");
 	case REC_TICKET_BAD:
 		syslog(LOG_AUTHPRIV | LOG_WARNING,
 		    "refused a session for %s: ticket does not match the "
@@ -1178,7 +1179,7 @@ rec_run(struct rec_job *j)
 	char **shown, **envp = NULL;
 	char host[256], actor[256], ip[80], port[8];
 	char term[TERM_MAX + 1], termvar[TERM_MAX + 6], tkt[TICKET_MAX + 1];
-	char ttyname_buf[PATH_MAX], cwd[PATH_MAX];
+	char ttyname_buf[PATH_MAX], cwd[PATH_MAX], childterm[TERM_MAX + 1];
 	const char *v;
 	long long luid;
 	int fd, code, secure = j->user_fsuid;
@@ -1353,8 +1354,14 @@ rec_run(struct rec_job *j)
 			extra[0] = sidvar;
 			extra[1] = (char *)j->extra_env;
 			extra[2] = NULL;
-			rc.envp = envp = rec_child_env(m.term, termvar,
-			    sizeof(termvar), rec_secure_mode(), extra);
+			/* Set-id: a TERM that is not a plain name is dumb. */
+			if (rec_secure_mode())
+				rec_term(childterm, sizeof(childterm),
+				    getenv("TERM"));
+			rc.envp = envp = rec_child_env(rec_secure_mode()
+				? childterm
+				: m.term,
+			    termvar, sizeof(termvar), rec_secure_mode(), extra);
 		}
 		rc.stall_ns = s->stall_ns;
 		rc.parent_setup = j->parent_setup;
