@@ -5,7 +5,7 @@
 # (test).  Run as root (it installs missing Debian packages with apt-get).
 #
 #   ./quickstart.sh demo    build, then ls, info, cat, play --dump and grep
-#                           the samples; record, verify
+#                           the samples; record, verify, export, archive
 #   ./quickstart.sh test    build, then make check
 set -eu
 
@@ -62,6 +62,15 @@ demo)
 	./sessrec info "$rec"/*.srec
 	./sessrec cat "$rec"/*.srec
 	./sessrec verify --key "$rec/host.pub" "$rec"/*.srec
+	./sessrec export -f siem "$rec"/*.srec
+	./sessrec export -f asciicast samples/tlog/pty-input-resize.json | head -3
+	mkdir "$rec/hot"
+	cp samples/tlog/*.json "$rec/hot/"
+	touch -d '30 days ago' "$rec"/hot/*
+	./sessrec archive -k "$rec/host.key" --older-than 1h \
+	    --source "$rec/hot" "$rec/cold.tar.zst"
+	./sessrec ls -l "$rec/cold.tar.zst"
+	./sessrec verify --key "$rec/host.pub" "$rec/cold.tar.zst"
 	rm -rf "$rec"
 	;;
 test)

@@ -825,7 +825,8 @@ ship_open(struct rec_ship *rs, const struct rec_job *j,
 	const struct rec_settings *s = j->s;
 	struct sr_error err;
 	struct sr_ship *sh;
-	char uid[32];
+	char uid[32], real[PATH_MAX];
+	unsigned ship;
 
 	memset(rs, 0, sizeof(*rs));
 	sr_session_init(&rs->sess, 64 * 1024);
@@ -859,21 +860,34 @@ ship_open(struct rec_ship *rs, const struct rec_job *j,
 		rs->sess.cols = m->cols;
 		rs->sess.have |= SR_HAVE_GEOMETRY;
 	}
+	ship = s->ship;
+	/*
+	 * On a systemd host /dev/log is journald's, which takes only BSD
+	 * syslog: an RFC 5424 event would lose its fields there.  Send it
+	 * in the journal's own protocol instead (rsyslog's imjournal and
+	 * every journal reader get the fields).
+	 */
+	if ((ship & REC_SHIP_SYSLOG) && s->ship_socket == NULL &&
+	    realpath("/dev/log", real) != NULL &&
+	    strcmp(real, "/run/systemd/journal/dev-log") == 0) {
+		ship &= ~REC_SHIP_SYSLOG;
+		ship |= REC_SHIP_JOURNAL;
+	}
 	sr_error_clear(&err);
-	if ((s->ship & REC_SHIP_SYSLOG) &&
+	if ((ship & REC_SHIP_SYSLOG) &&
 	    sr_ship_open(SR_SHIP_SYSLOG, s->ship_socket, "sessrec", &sh,
 		&err) == SR_OK)
 		rs->sh[rs->n++] = sh;
-	else if (s->ship & REC_SHIP_SYSLOG)
+	else if (ship & REC_SHIP_SYSLOG)
 		syslog(LOG_AUTHPRIV | LOG_WARNING,
 		    "session %s: cannot ship events to syslog: %s",
 		    m->session_id, err.msg);
 	sr_error_clear(&err);
-	if ((s->ship & REC_SHIP_JOURNAL) &&
+	if ((ship & REC_SHIP_JOURNAL) &&
 	    sr_ship_open(SR_SHIP_JOURNAL, s->ship_journal, "sessrec", &sh,
 		&err) == SR_OK)
 		rs->sh[rs->n++] = sh;
-	else if (s->ship & REC_SHIP_JOURNAL)
+	else if (ship & REC_SHIP_JOURNAL)
 		syslog(LOG_AUTHPRIV | LOG_WARNING,
 		    "session %s: cannot ship events to the journal: %s",
 		    m->session_id, err.msg);
