@@ -1063,8 +1063,8 @@ int sr_config_entry(const struct sr_config *, size_t i, const char **key,
 const char *sr_config_get_for(const struct sr_config *, const char *key,
     const char *user, const char *const *groups, size_t ngroups, int *line);
 /* The i-th section setting in file order: 0, or -1 past the end. */
-int sr_config_scoped_entry(const struct sr_config *, size_t i,
-    const char **key, const char **value, int *line);
+int sr_config_scoped_entry(const struct sr_config *, size_t i, const char **key,
+    const char **value, int *line);
 void sr_config_free(struct sr_config *);
 
 /*
