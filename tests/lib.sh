@@ -181,6 +181,24 @@ descendants() {
 	done
 }
 
+# clean_srcdir DIR: prints a source tree a second build can configure:
+# SR_SRCDIR, unless it is configured in place (quickstart.sh builds
+# there, and configure refuses a VPATH build of such a tree); then a
+# clean copy made in DIR.
+clean_srcdir() {
+	if [ ! -f "$SR_SRCDIR/config.status" ]; then
+		echo "$SR_SRCDIR"
+		return 0
+	fi
+	mkdir -p "$1"
+	(cd "$SR_SRCDIR" && tar cf - --exclude='*.o' --exclude='*.a' \
+	    --exclude=./tests/tmp --exclude=./fuzz-work --exclude='*.log' \
+	    --exclude='*.trs' .) | (cd "$1" && tar xf -)
+	(cd "$1" && make distclean) >/dev/null 2>&1 ||
+	    rm -f "$1/config.status" "$1/config.h" "$1/Makefile"
+	echo "$1"
+}
+
 finish() {
 	if [ "$sr_failures" -gt 0 ]; then
 		echo "$sr_failures of $sr_steps checks failed in $sr_script"

@@ -64,7 +64,8 @@ else
 	MADE_RECUSER=1
 	mkdir "$T/build"
 	t0=$(date +%s)
-	if ! (cd "$T/build" && "$SR_SRCDIR/configure" --prefix="$P" \
+	src=$(clean_srcdir "$T/src")
+	if ! (cd "$T/build" && "$src/configure" --prefix="$P" \
 	    --with-confdir="$CONFDIR" --with-rec-user="$RECUSER" \
 	    CFLAGS="${SR_PRIV_CFLAGS:--g -O1}" && make -j2 sessrec sessrec-rec &&
 	    make install-exec) >"$T/build.out" 2>&1; then

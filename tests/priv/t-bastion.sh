@@ -56,7 +56,8 @@ build_install() {
 	B=$T/build
 	mkdir -p "$B"
 	if [ ! -f "$B/Makefile" ]; then
-		(cd "$B" && "$SR_SRCDIR/configure" --prefix="$T/prefix" \
+		src=$(clean_srcdir "$T/src")
+		(cd "$B" && "$src/configure" --prefix="$T/prefix" \
 		    --with-confdir="$T/etc" --with-rec-user="$RECUSER" \
 		    CFLAGS="${SR_PRIV_CFLAGS:--g -O1}") >"$B/configure.out" 2>&1 ||
 		    { fail "configure: $(tail -5 "$B/configure.out")"; finish; }
