@@ -46,82 +46,6 @@
 #define TLOG_LATENCY_DEFAULT (10 * SR_NSEC_PER_SEC)
 #define SIEM_MAX	     (4 * 1024 * 1024)
 
-static const char hexdig[] = "0123456789abcdef";
-
-/*
- * How a byte of valid text is written in a JSON string: 0 as it is,
- * else the letter after the backslash ('u' for \u00XX).  C0 and DEL are
- * escaped, as tlog-rec does; C1 and other non-ASCII text is raw UTF-8.
- */
-static const char json_esc[256] = {
-	['\b'] = 'b',
-	['\t'] = 't',
-	['\n'] = 'n',
-	['\f'] = 'f',
-	['\r'] = 'r',
-	[0x00] = 'u',
-	[0x01] = 'u',
-	[0x02] = 'u',
-	[0x03] = 'u',
-	[0x04] = 'u',
-	[0x05] = 'u',
-	[0x06] = 'u',
-	[0x07] = 'u',
-	[0x0b] = 'u',
-	[0x0e] = 'u',
-	[0x0f] = 'u',
-	[0x10] = 'u',
-	[0x11] = 'u',
-	[0x12] = 'u',
-	[0x13] = 'u',
-	[0x14] = 'u',
-	[0x15] = 'u',
-	[0x16] = 'u',
-	[0x17] = 'u',
-	[0x18] = 'u',
-	[0x19] = 'u',
-	[0x1a] = 'u',
-	[0x1b] = 'u',
-	[0x1c] = 'u',
-	[0x1d] = 'u',
-	[0x1e] = 'u',
-	[0x1f] = 'u',
-	[0x7f] = 'u',
-	['"'] = '"',
-	['\\'] = '\\',
-};
-
-/*
- * Appends valid UTF-8 s[0..n) escaped for a JSON string.  The caller
- * reserved 6n bytes.
- */
-static void
-esc_text(struct sr_buf *b, const unsigned char *s, size_t n)
-{
-	char *d = b->data + b->len;
-	size_t i = 0, j;
-
-	while (i < n) {
-		for (j = i; j < n && json_esc[s[j]] == 0; j++)
-			;
-		memcpy(d, s + i, j - i);
-		d += j - i;
-		if ((i = j) == n)
-			break;
-		*d++ = '\\';
-		if (json_esc[s[i]] == 'u') {
-			memcpy(d, "u00", 3);
-			d[3] = hexdig[s[i] >> 4];
-			d[4] = hexdig[s[i] & 0xf];
-			d += 5;
-		} else
-			*d++ = json_esc[s[i]];
-		i++;
-	}
-	b->len = (size_t)(d - b->data);
-	*d = '\0';
-}
-
 /*
  * The length of the run of valid UTF-8 at the start of s[0..n) and, in
  * *chars, the number of characters in it.  Eight ASCII bytes at a time:
@@ -168,19 +92,6 @@ may_complete(const unsigned char *s, size_t n, size_t sub)
 }
 
 static int
-buf_u64(struct sr_buf *b, uint64_t v)
-{
-	char tmp[24];
-	size_t i = sizeof(tmp);
-
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
-	return (sr_buf_append(b, tmp + i, sizeof(tmp) - i));
-}
-
-static int
 buf_i64(struct sr_buf *b, int64_t v)
 {
 	int r;
@@ -188,9 +99,9 @@ buf_i64(struct sr_buf *b, int64_t v)
 	if (v < 0) {
 		if ((r = sr_buf_putc(b, '-')) != 0)
 			return (r);
-		return (buf_u64(b, (uint64_t)0 - (uint64_t)v));
+		return (sr_buf_u64(b, (uint64_t)0 - (uint64_t)v));
 	}
-	return (buf_u64(b, (uint64_t)v));
+	return (sr_buf_u64(b, (uint64_t)v));
 }
 
 static int
@@ -212,7 +123,7 @@ buf_usec(struct sr_buf *b, int64_t us)
 		f /= 10;
 	}
 	frac[6] = '.';
-	if (buf_u64(b, (uint64_t)(us / 1000000)) != 0 ||
+	if (sr_buf_u64(b, (uint64_t)(us / 1000000)) != 0 ||
 	    sr_buf_putc(b, '.') != 0)
 		return (-1);
 	return (sr_buf_append(b, frac, 6));
@@ -308,12 +219,12 @@ cast_header(struct sr_castw *w)
 	sr_buf_reset(b);
 	if (w->version == 2) {
 		r = buf_str(b, "{\"version\": 2, \"width\": ") ||
-		    buf_u64(b, cols) || buf_str(b, ", \"height\": ") ||
-		    buf_u64(b, rows);
+		    sr_buf_u64(b, cols) || buf_str(b, ", \"height\": ") ||
+		    sr_buf_u64(b, rows);
 	} else {
 		r = buf_str(b, "{\"version\": 3, \"term\": {\"cols\": ") ||
-		    buf_u64(b, cols) || buf_str(b, ", \"rows\": ") ||
-		    buf_u64(b, rows);
+		    sr_buf_u64(b, cols) || buf_str(b, ", \"rows\": ") ||
+		    sr_buf_u64(b, rows);
 		if (r == 0 && term != NULL && *term != '\0')
 			r = buf_str(b, ", \"type\": ") || buf_jstr(b, term);
 		r = r || sr_buf_putc(b, '}');
@@ -383,14 +294,14 @@ cast_text(struct sr_castw *w, const unsigned char *s, size_t n, int crlf,
 	while (i < n) {
 		j = i + valid_run(s + i, n - i, &chars);
 		if (!crlf)
-			esc_text(b, s + i, j - i);
+			sr_str_json_text(b, s + i, j - i);
 		else {
 			for (k = i; k < j; k = sub + 1) {
 				const unsigned char *nl =
 				    memchr(s + k, '\n', j - k);
 
 				sub = nl != NULL ? (size_t)(nl - s) : j;
-				esc_text(b, s + k, sub - k);
+				sr_str_json_text(b, s + k, sub - k);
 				if (nl != NULL)
 					memcpy(b->data + b->len, "\\r\\n", 5),
 					    b->len += 4;
@@ -681,7 +592,7 @@ sr_tlogw_new(const struct sr_tlogw_opts *o, sr_export_fn fn, void *arg,
 	    sr_str_json(e, o->term ? o->term : "",
 		o->term ? strnlen(o->term, 4096) : 0) ||
 	    buf_str(e, ",\"session\":") ||
-	    buf_u64(e, o->session != 0 ? o->session : 4294967295U) ||
+	    sr_buf_u64(e, o->session != 0 ? o->session : 4294967295U) ||
 	    buf_str(e, ",\"id\":");
 	if (r != 0) {
 		sr_tlogw_free(w);
@@ -700,9 +611,9 @@ run_close(struct sr_tlogw *w)
 
 	if (w->run == RUN_NONE)
 		return (0);
-	r = sr_buf_putc(t, mark[w->run]) || buf_u64(t, w->run_n);
+	r = sr_buf_putc(t, mark[w->run]) || sr_buf_u64(t, w->run_n);
 	if (r == 0 && (w->run == RUN_IN_BIN || w->run == RUN_OUT_BIN))
-		r = sr_buf_putc(t, '/') || buf_u64(t, w->run_b);
+		r = sr_buf_putc(t, '/') || sr_buf_u64(t, w->run_b);
 	w->run = RUN_NONE;
 	w->run_n = w->run_b = 0;
 	return (r);
@@ -713,8 +624,9 @@ window_rec(struct sr_tlogw *w)
 {
 	if (w->rows == 0 && w->cols == 0)
 		return (0);
-	return (sr_buf_putc(&w->timing, '=') || buf_u64(&w->timing, w->cols) ||
-	    sr_buf_putc(&w->timing, 'x') || buf_u64(&w->timing, w->rows));
+	return (sr_buf_putc(&w->timing, '=') ||
+	    sr_buf_u64(&w->timing, w->cols) || sr_buf_putc(&w->timing, 'x') ||
+	    sr_buf_u64(&w->timing, w->rows));
 }
 
 /* Writes the open message through the callback. */
@@ -730,7 +642,7 @@ msg_close(struct sr_tlogw *w)
 	sr_buf_reset(p);
 	r = run_close(w) ||
 	    sr_buf_append(p, w->envelope.data, w->envelope.len) ||
-	    buf_u64(p, w->next_id) || buf_str(p, ",\"pos\":") ||
+	    sr_buf_u64(p, w->next_id) || buf_str(p, ",\"pos\":") ||
 	    buf_i64(p, w->pos_ms);
 	if (r == 0 && w->start_ms >= 0) {
 		tms = w->start_ms + w->pos_ms;
@@ -791,7 +703,7 @@ msg_at(struct sr_tlogw *w, int64_t t_ms)
 	}
 	if (t_ms > w->last_ms) {
 		if (run_close(w) || sr_buf_putc(&w->timing, '+') ||
-		    buf_u64(&w->timing, (uint64_t)(t_ms - w->last_ms)))
+		    sr_buf_u64(&w->timing, (uint64_t)(t_ms - w->last_ms)))
 			return (nomem(&w->err));
 		w->last_ms = t_ms;
 	}
@@ -814,7 +726,7 @@ add_bin(struct sr_tlogw *w, struct tdir *d, enum run kind,
 		return (-1);
 	for (i = 0; i < n; i++)
 		if ((d->bin.len > 0 && sr_buf_putc(&d->bin, ',') != 0) ||
-		    buf_u64(&d->bin, s[i]) != 0)
+		    sr_buf_u64(&d->bin, s[i]) != 0)
 			return (-1);
 	return (0);
 }
@@ -841,7 +753,7 @@ encode(struct sr_tlogw *w, struct tdir *d, int out, const unsigned char *s,
 				return (-1);
 			w->run = trun;
 			w->run_n += chars;
-			esc_text(&d->txt, s + i, j - i);
+			sr_str_json_text(&d->txt, s + i, j - i);
 			i = j;
 		}
 		if (i == n)

@@ -161,100 +161,15 @@ wb_str(struct sr_buf *b, const char *s)
 	return (sr_buf_append(b, s, strlen(s)));
 }
 
-/* Appends an unsigned decimal. */
-static int
-wb_u64(struct sr_buf *b, uint64_t v)
-{
-	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
-
-	do
-		*--p = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	return (sr_buf_append(b, p, (size_t)(e - p)));
-}
-
 static int
 wb_i64(struct sr_buf *b, int64_t v)
 {
 	if (v < 0) {
 		if (sr_buf_append(b, "-", 1) != 0)
 			return (-1);
-		return (wb_u64(b, (uint64_t)0 - (uint64_t)v));
+		return (sr_buf_u64(b, (uint64_t)0 - (uint64_t)v));
 	}
-	return (wb_u64(b, (uint64_t)v));
-}
-
-/*
- * JSON escaping as tlog-rec writes it (FORMATS.md §2.4): the short
- * escapes, \u00XX for other C0 bytes and DEL, everything else raw.  The
- * table holds 0 for bytes copied as they are, else the escape letter,
- * 'u' for \u00XX.
- */
-static const char json_esc[256] = {
-	['\b'] = 'b',
-	['\t'] = 't',
-	['\n'] = 'n',
-	['\f'] = 'f',
-	['\r'] = 'r',
-	[0x00] = 'u',
-	[0x01] = 'u',
-	[0x02] = 'u',
-	[0x03] = 'u',
-	[0x04] = 'u',
-	[0x05] = 'u',
-	[0x06] = 'u',
-	[0x07] = 'u',
-	[0x0b] = 'u',
-	[0x0e] = 'u',
-	[0x0f] = 'u',
-	[0x10] = 'u',
-	[0x11] = 'u',
-	[0x12] = 'u',
-	[0x13] = 'u',
-	[0x14] = 'u',
-	[0x15] = 'u',
-	[0x16] = 'u',
-	[0x17] = 'u',
-	[0x18] = 'u',
-	[0x19] = 'u',
-	[0x1a] = 'u',
-	[0x1b] = 'u',
-	[0x1c] = 'u',
-	[0x1d] = 'u',
-	[0x1e] = 'u',
-	[0x1f] = 'u',
-	[0x7f] = 'u',
-	['"'] = '"',
-	['\\'] = '\\',
-};
-
-/* Appends valid UTF-8 text s[0..n) escaped; needs room for 6n bytes. */
-static void
-esc_text(struct sr_buf *b, const unsigned char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	char *d = b->data + b->len;
-	size_t i = 0, j;
-
-	while (i < n) {
-		for (j = i; j < n && json_esc[s[j]] == 0; j++)
-			;
-		memcpy(d, s + i, j - i);
-		d += j - i;
-		if ((i = j) == n)
-			break;
-		*d++ = '\\';
-		if (json_esc[s[i]] == 'u') {
-			memcpy(d, "u00", 3);
-			d[3] = hex[s[i] >> 4];
-			d[4] = hex[s[i] & 0xf];
-			d += 5;
-		} else
-			*d++ = json_esc[s[i]];
-		i++;
-	}
-	b->len = (size_t)(d - b->data);
-	*d = '\0';
+	return (sr_buf_u64(b, (uint64_t)v));
 }
 
 /* JSON string for metadata: with quotes; invalid UTF-8 becomes U+FFFD. */
@@ -435,14 +350,14 @@ run_close(struct sr_recw *w)
 	case RUN_OUT_TXT:
 	case RUN_IN_TXT:
 		r = sr_buf_append(t, w->run == RUN_OUT_TXT ? ">" : "<", 1);
-		r = r != 0 ? r : wb_u64(t, w->run_n);
+		r = r != 0 ? r : sr_buf_u64(t, w->run_n);
 		break;
 	case RUN_OUT_BIN:
 	case RUN_IN_BIN:
 		r = sr_buf_append(t, w->run == RUN_OUT_BIN ? "]" : "[", 1);
-		r = r != 0 ? r : wb_u64(t, w->run_n);
+		r = r != 0 ? r : sr_buf_u64(t, w->run_n);
 		r = r != 0 ? r : sr_buf_append(t, "/", 1);
-		r = r != 0 ? r : wb_u64(t, w->run_b);
+		r = r != 0 ? r : sr_buf_u64(t, w->run_b);
 		break;
 	}
 	w->run = RUN_NONE;
@@ -456,9 +371,9 @@ window_rec(struct sr_recw *w)
 	if (w->rows == 0 && w->cols == 0)
 		return (0);
 	if (sr_buf_append(&w->timing, "=", 1) != 0 ||
-	    wb_u64(&w->timing, w->cols) ||
+	    sr_buf_u64(&w->timing, w->cols) ||
 	    sr_buf_append(&w->timing, "x", 1) != 0 ||
-	    wb_u64(&w->timing, w->rows))
+	    sr_buf_u64(&w->timing, w->rows))
 		return (-1);
 	return (0);
 }
@@ -476,7 +391,8 @@ msg_at(struct sr_recw *w, int64_t t_ms)
 	if (t_ms > w->msg_last_ms) {
 		if (run_close(w) != 0 ||
 		    sr_buf_append(&w->timing, "+", 1) != 0 ||
-		    wb_u64(&w->timing, (uint64_t)(t_ms - w->msg_last_ms)) != 0)
+		    sr_buf_u64(&w->timing, (uint64_t)(t_ms - w->msg_last_ms)) !=
+			0)
 			return (-1);
 		w->msg_last_ms = t_ms;
 	}
@@ -506,7 +422,7 @@ msg_close(struct sr_recw *w, const char *extra, size_t extralen)
 		return (-1);
 	tms = w->start_wall_ns / SR_NSEC_PER_MSEC + w->msg_pos_ms;
 	if (sr_buf_append(p, w->envelope.data, w->envelope.len) ||
-	    wb_u64(p, w->next_id) || wb_str(p, ",\"pos\":") ||
+	    sr_buf_u64(p, w->next_id) || wb_str(p, ",\"pos\":") ||
 	    wb_i64(p, w->msg_pos_ms) || wb_str(p, ",\"time\":") ||
 	    wb_i64(p, tms / 1000) || sr_buf_append(p, ".", 1) ||
 	    sr_buf_append(p,
@@ -560,7 +476,7 @@ add_bin(struct sr_recw *w, struct dir *d, enum run kind, const unsigned char *s,
 		sr_buf_append(&d->txt, "\xef\xbf\xbd", 3);
 	for (i = 0; i < n; i++) {
 		if ((d->bin.len > 0 && sr_buf_append(&d->bin, ",", 1) != 0) ||
-		    wb_u64(&d->bin, s[i]) != 0)
+		    sr_buf_u64(&d->bin, s[i]) != 0)
 			return (-1);
 	}
 	return (0);
@@ -613,7 +529,7 @@ encode(struct sr_recw *w, struct dir *d, int out, const unsigned char *s,
 				return (-1);
 			w->run = trun;
 			w->run_n += chars;
-			esc_text(&d->txt, s + i, j - i);
+			sr_str_json_text(&d->txt, s + i, j - i);
 			i = j;
 		}
 		if (i == n)

@@ -196,6 +196,15 @@ size_t sr_dirlen(const char *path);
  */
 /* Writes n bytes at p as 2n lower-case hex digits and a NUL to out. */
 void sr_hex_encode(char *out, const void *p, size_t n);
+/*
+ * Appends valid UTF-8 s[0..n) escaped for a JSON string the way tlog-rec
+ * escapes (the short escapes, \u00XX for other C0 bytes and DEL, the rest
+ * raw), without quotes.  The caller reserved room for 6n bytes.  Shared
+ * by the native writer and the tlog exporter.
+ */
+void sr_str_json_text(struct sr_buf *, const unsigned char *s, size_t n);
+/* Appends v in decimal: SR_E_NONE or the buffer's error. */
+int sr_buf_u64(struct sr_buf *, uint64_t v);
 int sr_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
 int sr_parse_i64(const char *s, size_t len, int64_t *out);
 

@@ -266,3 +266,85 @@ sr_str_json(struct sr_buf *b, const char *str, size_t len)
 	}
 	return (r);
 }
+
+/*
+ * JSON escaping as tlog-rec writes it (FORMATS.md §2.4): the short
+ * escapes, \u00XX for other C0 bytes and DEL, everything else raw.  The
+ * table holds 0 for bytes copied as they are, else the escape letter,
+ * 'u' for \u00XX.
+ */
+static const char tlog_esc[256] = {
+	['\b'] = 'b',
+	['\t'] = 't',
+	['\n'] = 'n',
+	['\f'] = 'f',
+	['\r'] = 'r',
+	[0x00] = 'u',
+	[0x01] = 'u',
+	[0x02] = 'u',
+	[0x03] = 'u',
+	[0x04] = 'u',
+	[0x05] = 'u',
+	[0x06] = 'u',
+	[0x07] = 'u',
+	[0x0b] = 'u',
+	[0x0e] = 'u',
+	[0x0f] = 'u',
+	[0x10] = 'u',
+	[0x11] = 'u',
+	[0x12] = 'u',
+	[0x13] = 'u',
+	[0x14] = 'u',
+	[0x15] = 'u',
+	[0x16] = 'u',
+	[0x17] = 'u',
+	[0x18] = 'u',
+	[0x19] = 'u',
+	[0x1a] = 'u',
+	[0x1b] = 'u',
+	[0x1c] = 'u',
+	[0x1d] = 'u',
+	[0x1e] = 'u',
+	[0x1f] = 'u',
+	[0x7f] = 'u',
+	['"'] = '"',
+	['\\'] = '\\',
+};
+
+void
+sr_str_json_text(struct sr_buf *b, const unsigned char *s, size_t n)
+{
+	char *d = b->data + b->len;
+	size_t i = 0, j;
+
+	while (i < n) {
+		for (j = i; j < n && tlog_esc[s[j]] == 0; j++)
+			;
+		memcpy(d, s + i, j - i);
+		d += j - i;
+		if ((i = j) == n)
+			break;
+		*d++ = '\\';
+		if (tlog_esc[s[i]] == 'u') {
+			memcpy(d, "u00", 3);
+			d[3] = hexdig[s[i] >> 4];
+			d[4] = hexdig[s[i] & 0xf];
+			d += 5;
+		} else
+			*d++ = tlog_esc[s[i]];
+		i++;
+	}
+	b->len = (size_t)(d - b->data);
+	*d = '\0';
+}
+
+int
+sr_buf_u64(struct sr_buf *b, uint64_t v)
+{
+	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return (sr_buf_append(b, p, (size_t)(e - p)));
+}

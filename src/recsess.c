@@ -232,49 +232,60 @@ rec_settings_defaults(struct rec_settings *s)
 	s->writers = REC_WRITE_NATIVE;
 }
 
-int
-rec_parse_writers(const char *v, unsigned *out)
+/* A comma-separated list of names from tab, as bits; -1 if empty. */
+struct name_bit {
+	const char *name;
+	unsigned bit;
+};
+
+static int
+parse_bits(const char *v, const struct name_bit *tab, size_t ntab,
+    unsigned *out)
 {
 	const char *p = v;
-	size_t n;
+	size_t n, i;
 
 	*out = 0;
 	while (*p != '\0') {
 		n = strcspn(p, ", ");
-		if (n == 6 && strncmp(p, "native", 6) == 0)
-			*out |= REC_WRITE_NATIVE;
-		else if (n == 7 && strncmp(p, "journal", 7) == 0)
-			*out |= REC_WRITE_JOURNAL;
-		else
+		for (i = 0; i < ntab; i++)
+			if (strlen(tab[i].name) == n &&
+			    strncmp(p, tab[i].name, n) == 0)
+				break;
+		if (i == ntab)
 			return (-1);
+		*out |= tab[i].bit;
 		p += n;
 		p += strspn(p, ", ");
 	}
 	return (*out != 0 ? 0 : -1);
 }
 
+int
+rec_parse_writers(const char *v, unsigned *out)
+{
+	static const struct name_bit tab[] = {
+		{ "native", REC_WRITE_NATIVE },
+		{ "journal", REC_WRITE_JOURNAL },
+	};
+
+	return (parse_bits(v, tab, nitems(tab), out));
+}
+
 /* "syslog", "journal", "syslog,journal" or "off". */
 int
 rec_parse_ship(const char *v, unsigned *out)
 {
-	const char *p = v;
-	size_t n;
+	static const struct name_bit tab[] = {
+		{ "syslog", REC_SHIP_SYSLOG },
+		{ "journal", REC_SHIP_JOURNAL },
+	};
 
-	*out = 0;
-	if (strcmp(v, "off") == 0 || strcmp(v, "no") == 0)
+	if (strcmp(v, "off") == 0 || strcmp(v, "no") == 0) {
+		*out = 0;
 		return (0);
-	while (*p != '\0') {
-		n = strcspn(p, ", ");
-		if (n == 6 && strncmp(p, "syslog", 6) == 0)
-			*out |= REC_SHIP_SYSLOG;
-		else if (n == 7 && strncmp(p, "journal", 7) == 0)
-			*out |= REC_SHIP_JOURNAL;
-		else
-			return (-1);
-		p += n;
-		p += strspn(p, ", ");
 	}
-	return (*out != 0 ? 0 : -1);
+	return (parse_bits(v, tab, nitems(tab), out));
 }
 
 static const struct {
