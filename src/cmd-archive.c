@@ -65,7 +65,6 @@
 #include "out.h"
 #include "seal.h"
 
-#define ARCHIVE_CONFIG_PATH "/etc/sessrec/sessrec.conf"
 #define ARCHIVE_TRUSTED_DIR "/etc/sessrec/trusted.d"
 #define ARCHIVE_DEFAULT_KEY "/etc/sessrec/host.key"
 
@@ -254,7 +253,7 @@ load_config(struct sr_args *a)
 	int st;
 
 	sr_error_clear(&err);
-	st = sr_config_load(path != NULL ? path : ARCHIVE_CONFIG_PATH,
+	st = sr_config_load(path != NULL ? path : SR_CONFIG_PATH,
 	    path != NULL ? SR_DEFAULTS_TRUST_USER : 0, &cfg, &err);
 	if (st < SR_WARN) {
 		sr_warn_error("cannot read", &err);

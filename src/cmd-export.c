@@ -78,7 +78,6 @@ enum {
 
 enum xfmt { X_CAST2, X_CAST3, X_TLOG, X_SIEM };
 
-#define EXPORT_CONFIG_PATH "/etc/sessrec/sessrec.conf"
 #define OUTPUT_CAP_DEFAULT 4096
 #define OUTPUT_CAP_MAX	   (1024 * 1024)
 #define FOLLOW_POLL_NS	   (250 * SR_NSEC_PER_MSEC)
@@ -153,16 +152,6 @@ static void *
 xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n, size);
-
-	if (p == NULL)
-		sr_errx(SR_EXIT_INTERNAL, "out of memory");
-	return (p);
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *p = strdup(s);
 
 	if (p == NULL)
 		sr_errx(SR_EXIT_INTERNAL, "out of memory");
@@ -734,90 +723,6 @@ export_one(struct xstate *x, struct sr_catalog *cat, size_t entry,
 	return (rc);
 }
 
-/*
- * --no-redact: root, or a member of the group the root-owned system
- * configuration names (redact_exempt_group), as for grep.
- */
-static int
-may_unredact(void)
-{
-	struct sr_config *cfg = NULL;
-	struct sr_error err;
-	const char *name;
-	struct group *gr;
-	gid_t groups[256];
-	int n, i, ok = 0;
-
-	if (getuid() == 0)
-		return (1);
-	sr_error_clear(&err);
-	if (sr_config_load(EXPORT_CONFIG_PATH, 0, &cfg, &err) != SR_OK ||
-	    (name = sr_config_get(cfg, "redact_exempt_group")) == NULL ||
-	    (gr = getgrnam(name)) == NULL) {
-		sr_config_free(cfg);
-		return (0);
-	}
-	if (getgid() == gr->gr_gid || getegid() == gr->gr_gid)
-		ok = 1;
-	n = getgroups((int)nitems(groups), groups);
-	for (i = 0; i < n; i++)
-		if (groups[i] == gr->gr_gid)
-			ok = 1;
-	sr_config_free(cfg);
-	return (ok);
-}
-
-/* Rule files: the config's redact_rules (colon-separated), then options. */
-static void
-collect_rules(struct sr_args *a, struct xopts *o)
-{
-	struct sr_config *cfg = NULL;
-	struct sr_error err;
-	const char *path = sr_args_get(a, OPT_CONFIG), *k, *v;
-	unsigned flags = path != NULL ? SR_DEFAULTS_TRUST_USER : 0;
-	size_t i, cap = 8;
-	int st;
-
-	o->rules = xcalloc(cap, sizeof(*o->rules));
-	sr_error_clear(&err);
-	st = sr_config_load(path != NULL ? path : EXPORT_CONFIG_PATH, flags,
-	    &cfg, &err);
-	if (st == SR_WARN && !a->quiet)
-		sr_warn_error("warning:", &err);
-	for (i = 0; st == SR_OK && sr_config_entry(cfg, i, &k, &v) == 0; i++) {
-		char *copy, *p, *tok;
-
-		if (strcmp(k, "redact_rules") != 0)
-			continue;
-		p = copy = xstrdup(v);
-		while ((tok = strsep(&p, ":")) != NULL) {
-			if (*tok == '\0')
-				continue;
-			if (o->nrules == cap) {
-				cap *= 2;
-				if ((o->rules = realloc(o->rules,
-					 cap * sizeof(*o->rules))) == NULL)
-					sr_errx(SR_EXIT_INTERNAL,
-					    "out of memory");
-			}
-			o->rules[o->nrules++] = xstrdup(tok);
-		}
-		free(copy);
-	}
-	sr_config_free(cfg);
-	for (i = 0; i < a->nopts; i++) {
-		if (a->opts[i].id != OPT_REDACT_RULES)
-			continue;
-		if (o->nrules == cap) {
-			cap *= 2;
-			if ((o->rules = realloc(o->rules,
-				 cap * sizeof(*o->rules))) == NULL)
-				sr_errx(SR_EXIT_INTERNAL, "out of memory");
-		}
-		o->rules[o->nrules++] = xstrdup(a->opts[i].arg);
-	}
-}
-
 static struct sr_redact *
 make_redact(struct sr_args *a, const struct xopts *o)
 {
@@ -907,14 +812,15 @@ parse_opts(struct sr_args *a, struct xopts *o)
 	}
 	o->redact = o->fmt == X_SIEM;
 	if (sr_args_has(a, OPT_NO_REDACT)) {
-		if (!may_unredact())
+		if (!sr_args_may_unredact(a))
 			sr_errx(SR_EXIT_USAGE,
 			    "--no-redact is only for root and members of the "
 			    "configured redact_exempt_group");
 		o->redact = 0;
 	}
 	if (o->redact)
-		collect_rules(a, o);
+		sr_args_redact_rules(a, OPT_REDACT_RULES, &o->rules,
+		    &o->nrules);
 	if ((v = sr_args_get(a, OPT_SHIP)) != NULL) {
 		if (sr_ship_kind_parse(v, &kind) != 0) {
 			sr_warnx("unknown --ship '%s' (syslog or journal)", v);
@@ -1098,9 +1004,7 @@ out:
 		free(idx[i]);
 	free(idx);
 	free(nidx);
-	for (i = 0; i < o.nrules; i++)
-		free(o.rules[i]);
-	free(o.rules);
+	sr_args_free_rules(o.rules, o.nrules);
 	sr_ship_close(o.ship);
 	sr_catalog_free(cat);
 	return (rc);

@@ -56,14 +56,13 @@
 #include "cmd.h"
 #include "out.h"
 
-#define GREP_CONFIG_PATH "/etc/sessrec/sessrec.conf"
-#define GREP_JOBS_MAX	 64
-#define GREP_SPANS_MAX	 64
-#define GREP_DIAGS_MAX	 32
-#define GREP_LINE_MAX	 (1 << 16) /* cells of a textview line */
-#define GREP_SPILL	 (1 << 22) /* a job writes directly past this */
-#define GREP_BUFFERED	 (1 << 26) /* all finished, unprinted jobs */
-#define GREP_OUT_MAX	 ((size_t)1 << 30)
+#define GREP_JOBS_MAX  64
+#define GREP_SPANS_MAX 64
+#define GREP_DIAGS_MAX 32
+#define GREP_LINE_MAX  (1 << 16) /* cells of a textview line */
+#define GREP_SPILL     (1 << 22) /* a job writes directly past this */
+#define GREP_BUFFERED  (1 << 26) /* all finished, unprinted jobs */
+#define GREP_OUT_MAX   ((size_t)1 << 30)
 /* Lines after a private key's BEGIN that always go through redaction. */
 #define GREP_KEY_LINES 100
 
@@ -1201,117 +1200,6 @@ num_arg(struct sr_args *a, int id, const char *name, long long max)
 	return (n);
 }
 
-static const char *
-config_path(struct sr_args *a, unsigned *flags)
-{
-	const char *v = sr_args_get(a, OPT_CONFIG);
-
-	*flags = 0;
-	if (v != NULL) {
-		/* Named on the command line: the user's own file counts. */
-		*flags = SR_DEFAULTS_TRUST_USER;
-		return (v);
-	}
-	return (GREP_CONFIG_PATH);
-}
-
-/*
- * --no-redact: root, or a member of the group that the system's
- * configuration names.  Only a root-owned configuration file counts
- * here, even when --config names another: a user must not be able to
- * exempt himself.
- */
-static int
-may_unredact(struct sr_args *a)
-{
-	struct sr_config *cfg = NULL;
-	struct sr_error err;
-	const char *path, *name;
-	struct group *gr;
-	gid_t *groups;
-	unsigned flags;
-	int n, i, ok = 0;
-
-	if (getuid() == 0)
-		return (1);
-	path = config_path(a, &flags);
-	sr_error_clear(&err);
-	if (sr_config_load(path, 0, &cfg, &err) != SR_OK ||
-	    (name = sr_config_get(cfg, "redact_exempt_group")) == NULL ||
-	    (gr = getgrnam(name)) == NULL) {
-		sr_config_free(cfg);
-		return (0);
-	}
-	if (getgid() == gr->gr_gid || getegid() == gr->gr_gid)
-		ok = 1;
-	if (!ok && (n = getgroups(0, NULL)) > 0) {
-		groups = xcalloc((size_t)n, sizeof(*groups));
-		n = getgroups(n, groups);
-		for (i = 0; i < n; i++)
-			if (groups[i] == gr->gr_gid)
-				ok = 1;
-		free(groups);
-	}
-	sr_config_free(cfg);
-	return (ok);
-}
-
-/* Rule files: the config's redact_rules (colon-separated), then -R. */
-static void
-collect_rules(struct sr_args *a, struct grep_opts *o)
-{
-	struct sr_config *cfg = NULL;
-	struct sr_error err;
-	const char *path, *k, *v;
-	unsigned flags;
-	size_t i, cap = 8;
-	int st;
-
-	o->rules = xcalloc(cap, sizeof(*o->rules));
-	path = config_path(a, &flags);
-	sr_error_clear(&err);
-	st = sr_config_load(path, flags, &cfg, &err);
-	if (st == SR_WARN && !a->quiet)
-		sr_warn_error("warning:", &err);
-	for (i = 0; st == SR_OK && sr_config_entry(cfg, i, &k, &v) == 0; i++) {
-		char *copy, *p, *tok;
-
-		if (strcmp(k, "redact_rules") != 0)
-			continue;
-		/* The config outlives nothing: keep copies. */
-		if ((copy = strdup(v)) == NULL)
-			sr_errx(SR_EXIT_INTERNAL, "out of memory");
-		p = copy;
-		while ((tok = strsep(&p, ":")) != NULL) {
-			if (*tok == '\0')
-				continue;
-			if (o->nrules == cap) {
-				cap *= 2;
-				if ((o->rules = realloc(o->rules,
-					 cap * sizeof(*o->rules))) == NULL)
-					sr_errx(SR_EXIT_INTERNAL,
-					    "out of memory");
-			}
-			if ((o->rules[o->nrules++] = strdup(tok)) == NULL)
-				sr_errx(SR_EXIT_INTERNAL, "out of memory");
-		}
-		free(copy);
-	}
-	sr_config_free(cfg);
-	for (i = 0; i < a->nopts; i++) {
-		if (a->opts[i].id != OPT_REDACT_RULES)
-			continue;
-		if (o->nrules == cap) {
-			cap *= 2;
-			if ((o->rules = realloc(o->rules,
-				 cap * sizeof(*o->rules))) == NULL)
-				sr_errx(SR_EXIT_INTERNAL, "out of memory");
-		}
-		if ((o->rules[o->nrules++] = strdup(a->opts[i].arg)) == NULL)
-			sr_errx(SR_EXIT_INTERNAL, "out of memory");
-	}
-}
-
 static void
 parse_opts(struct sr_args *a, struct grep_opts *o)
 {
@@ -1373,14 +1261,15 @@ parse_opts(struct sr_args *a, struct grep_opts *o)
 	}
 	o->redact = 1;
 	if (sr_args_has(a, OPT_NO_REDACT)) {
-		if (!may_unredact(a))
+		if (!sr_args_may_unredact(a))
 			sr_errx(SR_EXIT_USAGE,
 			    "--no-redact is only for root and members of the "
 			    "configured redact_exempt_group");
 		o->redact = 0;
 	}
 	if (o->redact)
-		collect_rules(a, o);
+		sr_args_redact_rules(a, OPT_REDACT_RULES, &o->rules,
+		    &o->nrules);
 }
 
 /* A catalog entry with what sorting needs (qsort has no context). */
@@ -1392,11 +1281,7 @@ struct sortkey {
 static void
 free_opts(struct grep_opts *o)
 {
-	size_t i;
-
-	for (i = 0; i < o->nrules; i++)
-		free(o->rules[i]);
-	free(o->rules);
+	sr_args_free_rules(o->rules, o->nrules);
 	o->rules = NULL;
 	o->nrules = 0;
 }

@@ -45,7 +45,6 @@
 #include "cmd.h"
 #include "out.h"
 
-#define VERIFY_CONFIG_PATH  "/etc/sessrec/sessrec.conf"
 #define VERIFY_TRUSTED_DIR  "/etc/sessrec/trusted.d"
 #define VERIFY_JOBS_DEFAULT 2
 #define VERIFY_JOBS_MAX	    64
@@ -825,7 +824,7 @@ load_trust(struct sr_args *a)
 	struct sr_trust *t;
 	struct sr_config *cfg = NULL;
 	struct sr_error err;
-	const char *config = VERIFY_CONFIG_PATH, *dir = NULL, *env;
+	const char *config = SR_CONFIG_PATH, *dir = NULL, *env;
 	unsigned flags = 0;
 	size_t i;
 	int named = 0, have_source = 0, st;

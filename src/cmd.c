@@ -23,16 +23,18 @@
 #include "config.h"
 #endif
 
+#include <sys/types.h>
+
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compat.h"
 #include "sessrec.h"
 #include "cmd.h"
 #include "out.h"
-
-#define SR_CONFIG_PATH "/etc/sessrec/sessrec.conf"
 
 const char *
 sr_args_get(const struct sr_args *a, int id)
@@ -199,4 +201,106 @@ sr_args_filter(struct sr_args *a, struct sr_meta_filter *f)
 		}
 		f->have_until = 1;
 	}
+}
+
+const char *
+sr_args_config(const struct sr_args *a, unsigned *flags)
+{
+	const char *v = sr_args_get(a, OPT_CONFIG);
+
+	*flags = v != NULL ? SR_DEFAULTS_TRUST_USER : 0;
+	return (v != NULL ? v : SR_CONFIG_PATH);
+}
+
+int
+sr_args_may_unredact(const struct sr_args *a)
+{
+	struct sr_config *cfg = NULL;
+	struct sr_error err;
+	const char *path, *name;
+	struct group *gr;
+	gid_t *groups;
+	unsigned flags;
+	int n, i, ok = 0;
+
+	if (getuid() == 0)
+		return (1);
+	path = sr_args_config(a, &flags);
+	sr_error_clear(&err);
+	if (sr_config_load(path, 0, &cfg, &err) != SR_OK ||
+	    (name = sr_config_get(cfg, "redact_exempt_group")) == NULL ||
+	    (gr = getgrnam(name)) == NULL) {
+		sr_config_free(cfg);
+		return (0);
+	}
+	if (getgid() == gr->gr_gid || getegid() == gr->gr_gid)
+		ok = 1;
+	if (!ok && (n = getgroups(0, NULL)) > 0) {
+		if ((groups = calloc((size_t)n, sizeof(*groups))) == NULL)
+			sr_errx(SR_EXIT_INTERNAL, "out of memory");
+		n = getgroups(n, groups);
+		for (i = 0; i < n; i++)
+			if (groups[i] == gr->gr_gid)
+				ok = 1;
+		free(groups);
+	}
+	sr_config_free(cfg);
+	return (ok);
+}
+
+static void
+add_rule(char ***rules, size_t *n, size_t *cap, const char *path)
+{
+	if (*n == *cap) {
+		*cap = *cap > 0 ? *cap * 2 : 8;
+		if ((*rules = realloc(*rules, *cap * sizeof(**rules))) == NULL)
+			sr_errx(SR_EXIT_INTERNAL, "out of memory");
+	}
+	if (((*rules)[(*n)++] = strdup(path)) == NULL)
+		sr_errx(SR_EXIT_INTERNAL, "out of memory");
+}
+
+void
+sr_args_redact_rules(const struct sr_args *a, int opt, char ***rules, size_t *n)
+{
+	struct sr_config *cfg = NULL;
+	struct sr_error err;
+	const char *path, *k, *v;
+	unsigned flags;
+	size_t i, cap = 0;
+	int st;
+
+	*rules = NULL;
+	*n = 0;
+	path = sr_args_config(a, &flags);
+	sr_error_clear(&err);
+	st = sr_config_load(path, flags, &cfg, &err);
+	if (st == SR_WARN && !a->quiet)
+		sr_warn_error("warning:", &err);
+	for (i = 0; st == SR_OK && sr_config_entry(cfg, i, &k, &v) == 0; i++) {
+		char *copy, *p, *tok;
+
+		if (strcmp(k, "redact_rules") != 0)
+			continue;
+		if ((copy = strdup(v)) == NULL)
+			sr_errx(SR_EXIT_INTERNAL, "out of memory");
+		for (p = copy; (tok = strsep(&p, ":")) != NULL;)
+			if (*tok != '\0')
+				add_rule(rules, n, &cap, tok);
+		free(copy);
+	}
+	sr_config_free(cfg);
+	for (i = 0; i < a->nopts; i++)
+		if (a->opts[i].id == opt)
+			add_rule(rules, n, &cap, a->opts[i].arg);
+}
+
+void
+sr_args_free_rules(char **rules, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(rules[i]);
+	free(rules);
 }

@@ -164,6 +164,31 @@ int sr_args_events_end(struct sr_reader *, int st);
 /* Prints the usage line to stderr and exits 2. */
 void sr_usage(const struct sr_cmd *) __attribute__((noreturn));
 
+/* The system configuration (./configure --with-confdir). */
+#define SR_CONFIG_PATH SR_CONFDIR "/sessrec.conf"
+
+/*
+ * --config FILE, else the system configuration.  *flags gets
+ * SR_DEFAULTS_TRUST_USER for a file named on the command line (the
+ * user's own file counts for the user's own settings).
+ */
+const char *sr_args_config(const struct sr_args *, unsigned *flags);
+/*
+ * Whether this user may turn redaction off (SECURITY.md R1): root, or a
+ * member of the group the configuration's redact_exempt_group names.
+ * Only a root-owned configuration counts, even when --config names
+ * another: nobody can exempt himself.
+ */
+int sr_args_may_unredact(const struct sr_args *);
+/*
+ * Redaction rule files: the configuration's redact_rules (colon-
+ * separated, in file order), then each option opt.  *rules is a new
+ * array of new strings (sr_args_free_rules()); exits on no memory.
+ */
+void sr_args_redact_rules(const struct sr_args *, int opt, char ***rules,
+    size_t *n);
+void sr_args_free_rules(char **, size_t);
+
 extern const struct sr_cmd sr_cmd_archive;
 extern const struct sr_cmd sr_cmd_cat;
 extern const struct sr_cmd sr_cmd_export;
