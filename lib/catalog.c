@@ -29,6 +29,8 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -805,4 +807,38 @@ sr_catalog_open_entry_ctx(struct sr_catalog *c, size_t i, struct sr_ctx *ctx,
     struct sr_reader **rp, const struct sr_session **sp, struct sr_error *err)
 {
 	return (open_entry(c, i, ctx, rp, sp, err));
+}
+
+uint64_t
+sr_catalog_fingerprint(const struct sr_catalog *c, size_t entry)
+{
+	const struct sr_entry *e = sr_catalog_entry(c, entry);
+	const char *src;
+	struct stat st;
+	struct dirent *de;
+	char dir[4096], path[4096 + 256];
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	DIR *dp;
+
+	if (e == NULL || (src = sr_catalog_source(c, e->source)) == NULL ||
+	    stat(src, &st) != 0)
+		return (0);
+	if (!S_ISDIR(st.st_mode))
+		return (((uint64_t)st.st_size * 1099511628211ULL) ^
+		    (uint64_t)st.st_mtim.tv_nsec ^ (uint64_t)st.st_mtim.tv_sec);
+	(void)snprintf(dir, sizeof(dir), "%s/%s", src, e->member);
+	if ((dp = opendir(dir)) == NULL)
+		return (0);
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		(void)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (stat(path, &st) != 0)
+			continue;
+		h = (h ^ (uint64_t)st.st_size) * 1099511628211ULL;
+		h = (h ^ (uint64_t)st.st_mtim.tv_nsec) * 1099511628211ULL;
+		h = (h ^ (uint64_t)st.st_mtim.tv_sec) * 1099511628211ULL;
+	}
+	(void)closedir(dp);
+	return (h);
 }

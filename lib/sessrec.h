@@ -813,6 +813,12 @@ size_t sr_catalog_nentries(const struct sr_catalog *);
 /* Borrowed, valid until sr_catalog_free(). */
 const struct sr_entry *sr_catalog_entry(const struct sr_catalog *, size_t);
 /*
+ * A value that changes when the files of entry change size or mtime
+ * (the source file, or the files of a recording directory): how play
+ * and export --follow see a recording grow.  0 when it cannot be read.
+ */
+uint64_t sr_catalog_fingerprint(const struct sr_catalog *, size_t entry);
+/*
  * Catalog order: start time (unknown last), then id, then path, then
  * session index.  <0, 0 or >0, as for qsort().
  */

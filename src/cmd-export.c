@@ -562,54 +562,6 @@ session_end(struct xstate *x)
 	return (st);
 }
 
-/*
- * A cheap fingerprint of the files behind an entry (sizes and mtimes),
- * as play --follow keeps: the recording is read again only when it
- * changes.  A directory recording (sudo) is the files of its member.
- */
-static uint64_t
-fingerprint(struct sr_catalog *cat, size_t entry)
-{
-	const struct sr_entry *e = sr_catalog_entry(cat, entry);
-	const char *src = sr_catalog_source(cat, e->source);
-	struct stat st;
-	struct dirent *de;
-	char dir[4096], path[4096 + 256];
-	uint64_t h = 1469598103934665603ULL;
-	DIR *dp;
-
-	if (stat(src, &st) != 0)
-		return (0);
-	if (!S_ISDIR(st.st_mode))
-		return (((uint64_t)st.st_size * 1099511628211ULL) ^
-		    (uint64_t)st.st_mtim.tv_nsec ^ (uint64_t)st.st_mtim.tv_sec);
-	(void)snprintf(dir, sizeof(dir), "%s/%s", src, e->member);
-	if ((dp = opendir(dir)) == NULL)
-		return (0);
-	while ((de = readdir(dp)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		(void)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (stat(path, &st) != 0)
-			continue;
-		h = (h ^ (uint64_t)st.st_size) * 1099511628211ULL;
-		h = (h ^ (uint64_t)st.st_mtim.tv_nsec) * 1099511628211ULL;
-		h = (h ^ (uint64_t)st.st_mtim.tv_sec) * 1099511628211ULL;
-	}
-	(void)closedir(dp);
-	return (h);
-}
-
-static void
-sleep_ns(int64_t ns)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)(ns / SR_NSEC_PER_SEC);
-	ts.tv_nsec = (long)(ns % SR_NSEC_PER_SEC);
-	(void)nanosleep(&ts, NULL);
-}
-
 /* Diagnostics while following: quiet on a reread of what was seen. */
 struct follow_diag_state {
 	int *quiet;
@@ -653,7 +605,7 @@ export_one(struct xstate *x, struct sr_catalog *cat, size_t entry,
 
 	session_begin(x, s);
 	if (x->o->follow) {
-		fp = fingerprint(cat, entry);
+		fp = sr_catalog_fingerprint(cat, entry);
 		sr_ctx_set_diag(x->a->ctx, follow_diag, &fd);
 	}
 	for (;;) {
@@ -687,11 +639,12 @@ export_one(struct xstate *x, struct sr_catalog *cat, size_t entry,
 			break;
 		if (flush_out(x) != SR_OK)
 			break;
-		while (!export_interrupted && fingerprint(cat, entry) == fp)
-			sleep_ns(FOLLOW_POLL_NS);
+		while (!export_interrupted &&
+		    sr_catalog_fingerprint(cat, entry) == fp)
+			sr_sleep_ns(FOLLOW_POLL_NS);
 		if (export_interrupted)
 			break;
-		fp = fingerprint(cat, entry);
+		fp = sr_catalog_fingerprint(cat, entry);
 		if (r != r0)
 			sr_reader_close(r);
 		r = NULL;

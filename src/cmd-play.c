@@ -197,44 +197,6 @@ dump_once(struct sr_reader *r, const struct sr_session *s, int have_at,
 }
 
 /*
- * A cheap fingerprint of the files behind an entry (sizes and mtimes):
- * the follow loop reopens the reader only when it changes.  A directory
- * recording (sudo) is the files of its member directory.
- */
-static uint64_t
-fingerprint(const struct dump_src *d)
-{
-	const struct sr_entry *e = sr_catalog_entry(d->cat, d->entry);
-	const char *src = sr_catalog_source(d->cat, e->source);
-	struct stat st;
-	struct dirent *de;
-	char dir[4096], path[4096 + 256];
-	uint64_t h = 1469598103934665603ULL;
-	DIR *dp;
-
-	if (stat(src, &st) != 0)
-		return (0);
-	if (!S_ISDIR(st.st_mode))
-		return (((uint64_t)st.st_size * 1099511628211ULL) ^
-		    (uint64_t)st.st_mtim.tv_nsec ^ (uint64_t)st.st_mtim.tv_sec);
-	(void)snprintf(dir, sizeof(dir), "%s/%s", src, e->member);
-	if ((dp = opendir(dir)) == NULL)
-		return (0);
-	while ((de = readdir(dp)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		(void)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (stat(path, &st) != 0)
-			continue;
-		h = (h ^ (uint64_t)st.st_size) * 1099511628211ULL;
-		h = (h ^ (uint64_t)st.st_mtim.tv_nsec) * 1099511628211ULL;
-		h = (h ^ (uint64_t)st.st_mtim.tv_sec) * 1099511628211ULL;
-	}
-	(void)closedir(dp);
-	return (h);
-}
-
-/*
  * Opens a fresh input and reader on the entry: the catalog's input knows
  * the sizes the files had when it was scanned, and a growing recording
  * must be read again from the start to see what was added.
@@ -248,16 +210,6 @@ reopen(const struct dump_src *d, struct sr_input **inp, struct sr_reader **rp,
 
 	return (sr_open_session(d->a->ctx, sr_catalog_source(d->cat, e->source),
 	    e->member, e->fmt, e->index, inp, rp, &s, err));
-}
-
-static void
-sleep_ns(int64_t ns)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)(ns / SR_NSEC_PER_SEC);
-	ts.tv_nsec = (long)(ns % SR_NSEC_PER_SEC);
-	(void)nanosleep(&ts, NULL);
 }
 
 static void
@@ -295,7 +247,7 @@ dump_follow(struct dump_src *d, struct sr_reader *r0,
 	start_geometry(s, &rows, &cols);
 	if ((scr = sr_screen_new(rows, cols)) == NULL)
 		sr_errx(SR_EXIT_INTERNAL, "out of memory");
-	fp = fingerprint(d);
+	fp = sr_catalog_fingerprint(d->cat, d->entry);
 	for (;;) {
 		for (k = 0;; k++) {
 			/* Past what was seen: warnings count again. */
@@ -328,14 +280,15 @@ dump_follow(struct dump_src *d, struct sr_reader *r0,
 		 * looks like (a half-written line): it counts only when the
 		 * recording stops growing and the user gives up.
 		 */
-		while (!play_interrupted && fingerprint(d) == fp)
-			sleep_ns(FOLLOW_POLL_NS);
+		while (!play_interrupted &&
+		    sr_catalog_fingerprint(d->cat, d->entry) == fp)
+			sr_sleep_ns(FOLLOW_POLL_NS);
 		if (play_interrupted) {
 			if (st != SR_EOF && st != SR_OK && st != SR_WARN)
 				rc = abnormal_end(r, last);
 			break;
 		}
-		fp = fingerprint(d);
+		fp = sr_catalog_fingerprint(d->cat, d->entry);
 		if (r != r0)
 			sr_reader_close(r);
 		if (in != NULL)

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "compat.h"
@@ -303,4 +304,14 @@ sr_args_free_rules(char **rules, size_t n)
 	for (i = 0; i < n; i++)
 		free(rules[i]);
 	free(rules);
+}
+
+void
+sr_sleep_ns(int64_t ns)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)(ns / SR_NSEC_PER_SEC);
+	ts.tv_nsec = (long)(ns % SR_NSEC_PER_SEC);
+	(void)nanosleep(&ts, NULL);
 }

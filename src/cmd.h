@@ -188,6 +188,8 @@ int sr_args_may_unredact(const struct sr_args *);
 void sr_args_redact_rules(const struct sr_args *, int opt, char ***rules,
     size_t *n);
 void sr_args_free_rules(char **, size_t);
+/* Sleeps ns nanoseconds (a signal may cut it short). */
+void sr_sleep_ns(int64_t ns);
 
 extern const struct sr_cmd sr_cmd_archive;
 extern const struct sr_cmd sr_cmd_cat;
