@@ -99,31 +99,11 @@ on_signal(int sig)
 	stop_signal = sig;
 }
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p;
-
-	if ((p = calloc(n ? n : 1, size)) == NULL)
-		sr_errx(SR_EXIT_INTERNAL, "out of memory");
-	return (p);
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *p;
-
-	if ((p = strdup(s)) == NULL)
-		sr_errx(SR_EXIT_INTERNAL, "out of memory");
-	return (p);
-}
-
 static char *
 xjoin(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	char *p = xcalloc(la + lb + 2, 1);
+	char *p = sr_xcalloc(la + lb + 2, 1);
 
 	memcpy(p, a, la);
 	if (lb > 0) {
@@ -284,9 +264,9 @@ dir_of(const char *path)
 	const char *s = strrchr(path, '/');
 
 	if (s == NULL)
-		return (xstrdup("."));
+		return (sr_xstrdup("."));
 	if (s == path)
-		return (xstrdup("/"));
+		return (sr_xstrdup("/"));
 	return (strndup(path, (size_t)(s - path)));
 }
 
@@ -423,7 +403,7 @@ consider(struct selector *sel, struct sr_input *in, const char *srcdir,
 		return;
 	}
 	root = xjoin(srcdir, f->member);
-	aroot = xstrdup(root[0] == '/' ? root + 1 : root);
+	aroot = sr_xstrdup(root[0] == '/' ? root + 1 : root);
 	if (aroot[0] == '\0' || !name_printable(root) ||
 	    sr_manifest_find_rec(p->m, aroot) >= 0) {
 		/* The source's own top, or named twice by two sources. */
@@ -579,7 +559,7 @@ select_source(struct selector *sel, const char *path)
 		base =
 		    strrchr(real, '/') != NULL ? strrchr(real, '/') + 1 : real;
 	} else
-		srcdir = xstrdup(real);
+		srcdir = sr_xstrdup(real);
 	if (sr_probe_container(in, 0, &found, &n, &err) != SR_OK) {
 		sr_warn_error("cannot read", &err);
 		sel->rc = SR_EXIT_UNREADABLE;
@@ -937,12 +917,12 @@ do_archive(struct sr_args *a, const char *dest, int64_t age)
 			sr_warnx("nothing to archive");
 		goto done;
 	}
-	plan.files = xcalloc(plan.m->nmembers, sizeof(*plan.files));
+	plan.files = sr_xcalloc(plan.m->nmembers, sizeof(*plan.files));
 
 	/* Step 2: the temporary file beside DEST. */
 	dir = dir_of(dest);
 	base = strrchr(dest, '/') != NULL ? strrchr(dest, '/') + 1 : dest;
-	tmp = xcalloc(strlen(dir) + strlen(base) + 16, 1);
+	tmp = sr_xcalloc(strlen(dir) + strlen(base) + 16, 1);
 	(void)snprintf(tmp, strlen(dir) + strlen(base) + 16, "%s/.%s.XXXXXX",
 	    dir, base);
 	if ((fd = mkstemp(tmp)) < 0) {
@@ -965,7 +945,7 @@ do_archive(struct sr_args *a, const char *dest, int64_t age)
 	plan.m->created_ns = sr_time_now();
 	if (gethostname(host, sizeof(host)) == 0) {
 		host[sizeof(host) - 1] = '\0';
-		plan.m->host = xstrdup(host);
+		plan.m->host = sr_xstrdup(host);
 	}
 	if (sr_manifest_encode(plan.m, key, &mbytes, &err) != SR_OK ||
 	    sr_pack_add_mem(pk, SR_MANIFEST_NAME, mbytes.data, mbytes.len, 0444,
@@ -1117,7 +1097,7 @@ do_expire(struct sr_args *a, const char *dir, int64_t age)
 			    NULL)
 				sr_errx(SR_EXIT_INTERNAL, "out of memory");
 		}
-		names[n++] = xstrdup(de->d_name);
+		names[n++] = sr_xstrdup(de->d_name);
 	}
 	closedir(d);
 	if (n > 1)

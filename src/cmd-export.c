@@ -148,16 +148,6 @@ struct xstate {
 	int ended;
 };
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n, size);
-
-	if (p == NULL)
-		sr_errx(SR_EXIT_INTERNAL, "out of memory");
-	return (p);
-}
-
 /* The export callback: output to the file.  A write error sticks. */
 static int
 write_out(void *arg, const char *p, size_t n)
@@ -862,8 +852,8 @@ cmd_export_exec(struct sr_args *a)
 	parse_opts(a, &o);
 	cat = sr_args_catalog(a);
 	/* Every operand first: an asciicast file holds one session. */
-	idx = xcalloc((size_t)a->argc, sizeof(*idx));
-	nidx = xcalloc((size_t)a->argc, sizeof(*nidx));
+	idx = sr_xcalloc((size_t)a->argc, sizeof(*idx));
+	nidx = sr_xcalloc((size_t)a->argc, sizeof(*nidx));
 	for (i = 0; i < (size_t)a->argc; i++) {
 		idx[i] = sr_args_resolve(a, cat, a->argv[i], &nidx[i], &rc);
 		total += idx[i] != NULL ? nidx[i] : 0;

@@ -183,16 +183,6 @@ struct worker {
 
 static void flush_block(struct worker *);
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p;
-
-	if ((p = calloc(n ? n : 1, size ? size : 1)) == NULL)
-		sr_errx(SR_EXIT_INTERNAL, "out of memory");
-	return (p);
-}
-
 static void
 job_diag(struct job *j, int kind, const struct sr_error *e)
 {
@@ -1099,7 +1089,7 @@ worker_init(struct worker *w, struct grep *g)
 	sr_buf_init(&w->blk, BLOCK_BYTES + GREP_LINE_MAX * 4 + 16);
 	if (sr_buf_reserve(&w->blk, w->blk.max) != SR_E_NONE)
 		return (-1);
-	w->pend = xcalloc(BLOCK_LINES, sizeof(*w->pend));
+	w->pend = sr_xcalloc(BLOCK_LINES, sizeof(*w->pend));
 	sr_error_clear(&err);
 	if (sr_match_new(w->ctx, g->o->pattern, g->o->mflags, &w->m, &err) !=
 	    SR_OK)
@@ -1114,7 +1104,7 @@ worker_init(struct worker *w, struct grep *g)
 	if (g->o->want_cmds && (w->cx = sr_cmdex_new(cmd_line, w)) == NULL)
 		return (-1);
 	if (g->o->before > 0) {
-		w->ring = xcalloc(g->o->before, sizeof(*w->ring));
+		w->ring = sr_xcalloc(g->o->before, sizeof(*w->ring));
 		for (i = 0; i < g->o->before; i++)
 			sr_buf_init(&w->ring[i].text, 1 << 24);
 	}
@@ -1316,7 +1306,7 @@ select_entries(struct sr_args *a, struct sr_catalog *cat,
 		if (sr_catalog_scan(cat) == SR_FATAL)
 			sr_errx(SR_EXIT_INTERNAL, "out of memory");
 		n = sr_catalog_nentries(cat);
-		v = xcalloc(n, sizeof(*v));
+		v = sr_xcalloc(n, sizeof(*v));
 		for (i = 0; i < n; i++)
 			v[i] = i;
 	} else {
@@ -1355,7 +1345,7 @@ select_entries(struct sr_args *a, struct sr_catalog *cat,
 			v[k++] = v[i];
 	n = k;
 	if (n > 1) {
-		struct sortkey *key = xcalloc(n, sizeof(*key));
+		struct sortkey *key = sr_xcalloc(n, sizeof(*key));
 
 		for (i = 0; i < n; i++) {
 			key[i].e = sr_catalog_entry(cat, v[i]);
@@ -1438,7 +1428,7 @@ cmd_grep_exec(struct sr_args *a)
 	g.cat = cat;
 	g.nsources = sr_catalog_nsources(cat);
 	g.njobs = o.max_count == 0 ? 0 : n;
-	g.jobs = xcalloc(n, sizeof(*g.jobs));
+	g.jobs = sr_xcalloc(n, sizeof(*g.jobs));
 	for (i = 0; i < n; i++) {
 		g.jobs[i].entry = sel[i];
 		sr_buf_init(&g.jobs[i].out, GREP_OUT_MAX);
@@ -1449,8 +1439,8 @@ cmd_grep_exec(struct sr_args *a)
 	nthreads = o.jobs;
 	if ((size_t)nthreads > g.njobs)
 		nthreads = g.njobs > 0 ? (int)g.njobs : 1;
-	w = xcalloc((size_t)nthreads, sizeof(*w));
-	tid = xcalloc((size_t)nthreads, sizeof(*tid));
+	w = sr_xcalloc((size_t)nthreads, sizeof(*w));
+	tid = sr_xcalloc((size_t)nthreads, sizeof(*tid));
 	for (i = 0; i < (size_t)nthreads; i++)
 		if (worker_init(&w[i], &g) != 0)
 			sr_errx(SR_EXIT_INTERNAL,

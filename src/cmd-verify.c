@@ -108,36 +108,6 @@ struct worker {
 	struct outcome *cur;
 };
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p;
-
-	if ((p = calloc(n ? n : 1, size)) == NULL)
-		sr_errx(SR_EXIT_INTERNAL, "out of memory");
-	return (p);
-}
-
-static void *
-xreallocarray(void *p, size_t n, size_t size)
-{
-	if (size != 0 && n > SIZE_MAX / size)
-		sr_errx(SR_EXIT_INTERNAL, "out of memory");
-	if ((p = realloc(p, n * size)) == NULL)
-		sr_errx(SR_EXIT_INTERNAL, "out of memory");
-	return (p);
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *p;
-
-	if ((p = strdup(s)) == NULL)
-		sr_errx(SR_EXIT_INTERNAL, "out of memory");
-	return (p);
-}
-
 static void
 worker_diag(void *arg, int status, const struct sr_error *e)
 {
@@ -229,15 +199,15 @@ add_job(struct run *r, size_t in, const char *member, const char *name,
 	if (r->njobs == r->jobcap) {
 		size_t ncap = r->jobcap ? r->jobcap * 2 : 16;
 
-		nj = xreallocarray(r->jobs, ncap, sizeof(*nj));
+		nj = sr_xreallocarray(r->jobs, ncap, sizeof(*nj));
 		r->jobs = nj;
 		r->jobcap = ncap;
 	}
 	nj = &r->jobs[r->njobs++];
 	memset(nj, 0, sizeof(*nj));
 	nj->in = in;
-	nj->member = xstrdup(member);
-	nj->name = xstrdup(name);
+	nj->member = sr_xstrdup(member);
+	nj->name = sr_xstrdup(name);
 	nj->fmt = fmt;
 }
 
@@ -267,8 +237,8 @@ dedupe_jobs(struct run *r)
 
 	if (r->njobs < 2)
 		return;
-	ord = xcalloc(r->njobs, sizeof(*ord));
-	drop = xcalloc(r->njobs, 1);
+	ord = sr_xcalloc(r->njobs, sizeof(*ord));
+	drop = sr_xcalloc(r->njobs, 1);
 	for (i = 0; i < r->njobs; i++)
 		ord[i] = i;
 	sort_base = r->jobs;
@@ -295,7 +265,7 @@ keep_input(struct run *r, struct sr_input *in)
 {
 	struct sr_input **n;
 
-	n = xreallocarray(r->in, r->nin + 1, sizeof(*n));
+	n = sr_xreallocarray(r->in, r->nin + 1, sizeof(*n));
 	r->in = n;
 	r->in[r->nin] = in;
 	return (r->nin++);
@@ -309,7 +279,7 @@ job_name(struct sr_input *in, const char *member)
 	struct sr_buf b;
 
 	if (sr_input_kind(in) == SR_INPUT_FILE || *member == '\0')
-		return (xstrdup(path));
+		return (sr_xstrdup(path));
 	sr_buf_init(&b, 1 << 20);
 	if (sr_buf_printf(&b, "%s%s%s", path,
 		path[0] != '\0' && path[strlen(path) - 1] == '/' ? "" : "/",
@@ -1004,8 +974,8 @@ cmd_verify_exec(struct sr_args *a)
 	pthread_cond_init(&r.cv, NULL);
 	if ((size_t)njobs > r.njobs)
 		njobs = r.njobs > 0 ? (int)r.njobs : 1;
-	w = xcalloc((size_t)njobs, sizeof(*w));
-	tid = xcalloc((size_t)njobs, sizeof(*tid));
+	w = sr_xcalloc((size_t)njobs, sizeof(*w));
+	tid = sr_xcalloc((size_t)njobs, sizeof(*tid));
 	for (i = 0; i < (size_t)njobs; i++) {
 		w[i].run = &r;
 		w[i].ctx = worker_ctx(a->ctx, &w[i]);

@@ -26,6 +26,7 @@
 #include <sys/types.h>
 
 #include <grp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,4 +315,34 @@ sr_sleep_ns(int64_t ns)
 	ts.tv_sec = (time_t)(ns / SR_NSEC_PER_SEC);
 	ts.tv_nsec = (long)(ns % SR_NSEC_PER_SEC);
 	(void)nanosleep(&ts, NULL);
+}
+
+void *
+sr_xcalloc(size_t n, size_t size)
+{
+	void *p;
+
+	if ((p = calloc(n ? n : 1, size ? size : 1)) == NULL)
+		sr_errx(SR_EXIT_INTERNAL, "out of memory");
+	return (p);
+}
+
+void *
+sr_xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		sr_errx(SR_EXIT_INTERNAL, "out of memory");
+	if ((p = realloc(p, n * size != 0 ? n * size : 1)) == NULL)
+		sr_errx(SR_EXIT_INTERNAL, "out of memory");
+	return (p);
+}
+
+char *
+sr_xstrdup(const char *s)
+{
+	char *p;
+
+	if ((p = strdup(s)) == NULL)
+		sr_errx(SR_EXIT_INTERNAL, "out of memory");
+	return (p);
 }

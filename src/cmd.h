@@ -188,6 +188,10 @@ int sr_args_may_unredact(const struct sr_args *);
 void sr_args_redact_rules(const struct sr_args *, int opt, char ***rules,
     size_t *n);
 void sr_args_free_rules(char **, size_t);
+/* Allocation that exits with SR_EXIT_INTERNAL when memory runs out. */
+void *sr_xcalloc(size_t n, size_t size);
+void *sr_xreallocarray(void *p, size_t n, size_t size);
+char *sr_xstrdup(const char *);
 /* Sleeps ns nanoseconds (a signal may cut it short). */
 void sr_sleep_ns(int64_t ns);
 
