@@ -790,15 +790,12 @@ monitor(const struct sr_relay_cfg *cfg, pid_t cmd)
 	}
 }
 
-static void __attribute__((noreturn))
-child_exec(const struct sr_relay_cfg *cfg, int s, int ep, int gp)
+void
+sr_pty_default_signals(void)
 {
 	struct sigaction sa;
-	sigset_t none, ttou;
-	pid_t cmd;
-	int sig, mp[2];
-	char go;
-	ssize_t n;
+	sigset_t none;
+	int sig;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
@@ -807,6 +804,35 @@ child_exec(const struct sr_relay_cfg *cfg, int s, int ep, int gp)
 			(void)sigaction(sig, &sa, NULL);
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+ssize_t
+sr_read_small(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	if (len == 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return (-1);
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return (-1);
+	buf[n] = '\0';
+	return (n);
+}
+
+static void __attribute__((noreturn))
+child_exec(const struct sr_relay_cfg *cfg, int s, int ep, int gp)
+{
+	sigset_t none, ttou;
+	pid_t cmd;
+	int mp[2];
+	char go;
+	ssize_t n;
+
+	sr_pty_default_signals();
+	sigemptyset(&none);
 	if (setsid() == -1 || ioctl(s, TIOCSCTTY, 0) == -1)
 		child_fail(ep, 0);
 	if (dup2(s, 0) == -1 || dup2(s, 1) == -1 || dup2(s, 2) == -1)
@@ -995,8 +1021,6 @@ spawn_pipes(struct relay *r)
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
 	int ep[2] = { -1, -1 }, gp[2] = { -1, -1 }, st, e = 0, i;
 	int *all[] = { in, out, err, ep, gp };
-	struct sigaction sa;
-	sigset_t none;
 	ssize_t n;
 	pid_t pid;
 	char go;
@@ -1013,13 +1037,7 @@ spawn_pipes(struct relay *r)
 		return (125);
 	}
 	if (pid == 0) {
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = SIG_DFL;
-		for (i = 1; i < NSIG; i++)
-			if (i != SIGKILL && i != SIGSTOP)
-				(void)sigaction(i, &sa, NULL);
-		sigemptyset(&none);
-		(void)sigprocmask(SIG_SETMASK, &none, NULL);
+		sr_pty_default_signals();
 		close(gp[1]);
 		(void)setpgid(0, 0);
 		if (dup2(in[0], 0) == -1 || dup2(out[1], 1) == -1 ||
@@ -1089,14 +1107,10 @@ pid_comm(pid_t pid, char *buf, size_t len)
 {
 	char path[64];
 	ssize_t n = -1;
-	int fd;
 
 	if (pid > 0) {
 		(void)snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
-			n = read(fd, buf, len - 1);
-			close(fd);
-		}
+		n = sr_read_small(path, buf, len);
 	}
 	if (n <= 0) {
 		(void)strlcpy(buf, "?", len);
@@ -1459,18 +1473,11 @@ static long
 proc_euid(pid_t pid)
 {
 	char path[64], buf[1024], *p;
-	ssize_t n;
-	int fd;
 	long ruid, euid;
 
 	(void)snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if (sr_read_small(path, buf, sizeof(buf)) <= 0)
 		return (-1);
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return (-1);
-	buf[n] = '\0';
 	if ((p = strstr(buf, "\nUid:")) == NULL ||
 	    sscanf(p + 5, "%ld %ld", &ruid, &euid) != 2)
 		return (-1);
@@ -1485,20 +1492,14 @@ static pid_t
 fg_leaf(pid_t pid)
 {
 	char path[80], buf[512], *p, *end;
-	ssize_t n;
-	int fd, depth;
+	int depth;
 	long c, next;
 
 	for (depth = 0; depth < 8; depth++) {
 		(void)snprintf(path, sizeof(path),
 		    "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		if (sr_read_small(path, buf, sizeof(buf)) <= 0)
 			break;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			break;
-		buf[n] = '\0';
 		/* The last one listed is the newest. */
 		for (next = 0, p = buf;; p = end) {
 			c = strtol(p, &end, 10);

@@ -42,6 +42,13 @@ void sr_tty_init(struct sr_tty *, int fd);
 /* Window size of the user's terminal; 0 x 0 without one. */
 void sr_tty_size(const struct sr_tty *, unsigned *rows, unsigned *cols);
 
+/* Every signal to its default and none blocked, as a fresh process. */
+void sr_pty_default_signals(void);
+/*
+ * Reads at most len - 1 bytes of a small file (under /proc) into buf,
+ * NUL-terminated: the count, or -1.
+ */
+ssize_t sr_read_small(const char *path, char *buf, size_t len);
 /* Opens /dev/null on whichever of 0, 1, 2 is closed. */
 void sr_pty_fix_stdio(void);
 /* CLOCK_MONOTONIC in nanoseconds (the relay's clock, see t0_mono). */

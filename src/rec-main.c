@@ -100,16 +100,9 @@ static void
 reset_signals(void)
 {
 	struct sigaction sa;
-	sigset_t none;
-	int sig;
 
+	sr_pty_default_signals();
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	for (sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			(void)sigaction(sig, &sa, NULL);
-	sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	/* A file size limit makes write() fail with EFBIG instead. */
 	sa.sa_handler = SIG_IGN;
 	(void)sigaction(SIGXFSZ, &sa, NULL);

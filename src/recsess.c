@@ -438,18 +438,11 @@ static long long
 proc_number(const char *path)
 {
 	char buf[32];
-	ssize_t n;
-	int fd;
 	long long v;
 	char *end;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if (sr_read_small(path, buf, sizeof(buf)) <= 0)
 		return (-1);
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return (-1);
-	buf[n] = '\0';
 	errno = 0;
 	v = strtoll(buf, &end, 10);
 	if (errno != 0 || end == buf || v < 0 || v >= 4294967295LL)
