@@ -237,7 +237,9 @@ allocate(struct sr_recw *w, size_t n, size_t keep)
 		w->reserved = need + ALLOC_AHEAD;
 		return (0);
 	}
-	if (errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL) {
+	/* ENODEV, ESPIPE: not a regular file (the journal-only /dev/null). */
+	if (errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL ||
+	    errno == ENODEV || errno == ESPIPE) {
 		w->reserve_ok = 0; /* rely on min_free instead */
 		return (0);
 	}
@@ -947,6 +949,7 @@ sr_recw_seal(struct sr_recw *w, int64_t now_ns, int reason, int status)
 {
 	struct sr_seal_rec s;
 	struct sr_buf x;
+	struct stat st;
 	unsigned char body[SR_SEAL_LEN];
 	int r, first = SR_OK;
 
@@ -1005,10 +1008,16 @@ sr_recw_seal(struct sr_recw *w, int64_t now_ns, int reason, int status)
 	w->end_reason = reason;
 	if (!w->o.no_sync)
 		(void)fdatasync(w->fd);
-	/* Give back the reservation, and make the file read-only. */
-	if (w->reserved > w->size)
-		(void)ftruncate(w->fd, (off_t)w->size);
-	(void)fchmod(w->fd, 0440);
+	/*
+	 * Give back the reservation, and make the file read-only: a file
+	 * only, never what else the fd may be (the journal writer's
+	 * /dev/null, which a root recorder would otherwise chmod).
+	 */
+	if (fstat(w->fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		if (w->reserved > w->size)
+			(void)ftruncate(w->fd, (off_t)w->size);
+		(void)fchmod(w->fd, 0440);
+	}
 	return (first);
 }
 

@@ -29,6 +29,7 @@
 #include <sys/fsuid.h>
 #endif
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -38,6 +39,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <regex.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +234,35 @@ rec_settings_defaults(struct rec_settings *s)
 	s->writers = REC_WRITE_NATIVE;
 }
 
+/* "0", "N", or N with K, M, G, T or P (powers of 1024) into bytes. */
+static int
+parse_size(const char *v, uint64_t *out)
+{
+	static const char units[] = "KMGTP";
+	unsigned long long n;
+	const char *u;
+	char *end;
+	int shift;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (end == v || *v == '-' || errno != 0)
+		return (-1);
+	if (*end == '\0') {
+		*out = n;
+		return (0);
+	}
+	if ((u = strchr(units, *end)) == NULL ||
+	    (end[1] != '\0' && strcmp(end + 1, "iB") != 0 &&
+		strcmp(end + 1, "B") != 0))
+		return (-1);
+	shift = 10 * (int)(u - units + 1);
+	if (n > (UINT64_MAX >> shift))
+		return (-1);
+	*out = (uint64_t)n << shift;
+	return (0);
+}
+
 /* A comma-separated list of names from tab, as bits; -1 if empty. */
 struct name_bit {
 	const char *name;
@@ -359,6 +390,8 @@ rec_settings_config(struct rec_settings *s, const struct sr_config *c,
 			bad_config(cpath, line, "sftp_server", v);
 		s->sftp_server = v;
 	}
+	if (CFG("min_free") != NULL && parse_size(v, &s->min_free) != 0)
+		bad_config(cpath, line, "min_free", v);
 	if (CFG("writer") != NULL && rec_parse_writers(v, &s->writers) != 0)
 		bad_config(cpath, line, "writer", v);
 	if (CFG("ship") != NULL && rec_parse_ship(v, &s->ship) != 0)
@@ -1080,6 +1113,66 @@ jw_close(struct rec_jw *jw)
 }
 
 /*
+ * SECURITY.md §3: below min_free at the start, no session starts (or,
+ * under on_write_error = continue, it starts with a warning): a session
+ * that would end in a write error soon is better refused at the door.
+ */
+static void
+check_free(const struct rec_settings *s, const struct rec_who *who)
+{
+	char dir[PATH_MAX];
+	struct statvfs sv;
+	uint64_t avail;
+
+	if (s->min_free == 0)
+		return;
+	if (strlcpy(dir, s->output, sizeof(dir)) >= sizeof(dir))
+		return;
+	if (!s->output_dir) {
+		char *slash = strrchr(dir, '/');
+
+		if (slash == NULL)
+			(void)strlcpy(dir, ".", sizeof(dir));
+		else
+			slash[slash == dir ? 1 : 0] = '\0';
+	}
+	/* A directory still to be made: the nearest one that exists. */
+	while (statvfs(dir, &sv) != 0) {
+		char *slash = strrchr(dir, '/');
+
+		if (errno != ENOENT || slash == NULL)
+			return; /* create_file names the problem */
+		while (slash > dir && slash[-1] == '/')
+			slash--;
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	if (avail >= s->min_free)
+		return;
+	syslog(LOG_AUTHPRIV | (s->on_error_continue ? LOG_WARNING : LOG_ALERT),
+	    "%s session for %s: %llu MiB free in %s, below min_free (%llu "
+	    "MiB)",
+	    s->on_error_continue ? "starting a" : "refused a", who->user,
+	    (unsigned long long)(avail >> 20), dir,
+	    (unsigned long long)(s->min_free >> 20));
+	if (s->on_error_continue) {
+		sr_warnx("warning: %llu MiB free in '%s', below min_free "
+			 "(%llu MiB)",
+		    (unsigned long long)(avail >> 20), dir,
+		    (unsigned long long)(s->min_free >> 20));
+		return;
+	}
+	sr_errx(REC_EXIT,
+	    "only %llu MiB free in '%s', below min_free (%llu MiB): session "
+	    "refused",
+	    (unsigned long long)(avail >> 20), dir,
+	    (unsigned long long)(s->min_free >> 20));
+}
+
+/*
  * A privileged recorder writes only into a directory that is its own
  * (or root's) and that nobody else may write: otherwise the user could
  * have planted links or read what we write.
@@ -1299,8 +1392,17 @@ rec_run(struct rec_job *j)
 	o.checkpoint_ns = s->checkpoint_ns;
 	o.key = key;
 
-	fd =
-	    create_file(s, j->session_id, m.start_ns, j->path, sizeof(j->path));
+	if (s->writers & REC_WRITE_NATIVE) {
+		check_free(s, j->who);
+		fd = create_file(s, j->session_id, m.start_ns, j->path,
+		    sizeof(j->path));
+	} else {
+		/* The journal alone: the native stream goes nowhere. */
+		(void)strlcpy(j->path, "journal", sizeof(j->path));
+		if ((fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1)
+			sr_errx(REC_EXIT, "cannot open /dev/null: %s",
+			    strerror(errno));
+	}
 	sr_error_clear(&err);
 	if (sr_recw_open(j->ctx, fd, &m, &o, &w, &err) != SR_OK) {
 		(void)unlink(j->path);

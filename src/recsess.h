@@ -84,6 +84,7 @@ struct rec_settings {
 	const char *ship_socket;  /* syslog socket; NULL: /dev/log */
 	const char *ship_journal; /* journal socket; NULL: the default */
 	unsigned writers;	  /* REC_WRITE_* */
+	uint64_t min_free;	  /* bytes free needed at the start; 0: any */
 };
 
 #define REC_WRITE_NATIVE  (1U << 0) /* the sealed .srec file */

@@ -41,8 +41,10 @@ while [ ! -S /run/systemd/journal/socket ] && [ $n -lt 100 ]; do
 done
 mkdir -p "$TMP/rec"
 # Journal only, with the SIEM events shipped to the journal too.
+mkdir -p "$TMP/jonly"
 script -qec "\"$SESSREC\" record -q --writer journal --ship journal \
-    --ticket CHG-7 -- sh -c 'echo hello journal; seq 1 300'" /dev/null \
+    -o \"$TMP/jonly/\" --ticket CHG-7 -- \
+    sh -c 'echo hello journal; seq 1 300'" /dev/null \
     </dev/null >"$TMP/only.out" 2>&1
 echo $? >"$TMP/only.rc"
 # Both writers.
@@ -68,8 +70,13 @@ kill $jp
 wait $jp 2>/dev/null
 exit 0
 EOF
+null_mode=$(stat -c %a /dev/null)
 unshare -m sh "$TMP/ns.sh" "$TMP" "$SESSREC" "$jd"
 rc=$?
+# The journal-only writer's /dev/null must come out as it went in.
+expect_eq "$(stat -c %a /dev/null)" "$null_mode" "/dev/null mode unchanged"
+[ "$(stat -c %a /dev/null)" = "$null_mode" ] ||
+    chmod "$null_mode" /dev/null
 [ "$rc" = 77 ] && skip "cannot mount a private /run"
 expect_eq "$rc" 0 "namespace script"
 expect_eq "$(cat "$TMP/only.rc")" 0 "record --writer journal exit status"
@@ -108,7 +115,10 @@ tr -d '\r' <"$TMP/sr-$only.out" | grep -qx 300 ||
     fail "cat --source journal: the last line of seq is missing"
 expect_grep "$TMP/ls.out" "$only" "ls --source journal lists it"
 
-# Journal only: no file was written anywhere we can see.
+# Journal only: no file was written where the run was told to write.
+expect_eq "$(find "$TMP/jonly" -type f | wc -l)" 0 \
+    "journal only: no native file"
+
 expect_eq "$(find "$TMP/rec" -name '*.srec' | wc -l)" 1 \
     "one native file (from the run with both writers)"
 

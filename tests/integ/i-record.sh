@@ -706,6 +706,30 @@ case_ticket() {
 	no_recording "$TMP/tk3" "bad ticket"
 }
 
+# min_free: below it no session starts (fail-closed), or with
+# on_write_error = continue it starts with a warning.
+case_min_free() {
+	conf=$TMP/mf.conf
+	printf 'min_free = 1P\n' >"$conf"
+	chmod 0644 "$conf"
+	run 125 record -q --config "$conf" -o "$TMP/mf0/" -- echo not-run
+	expect_grep "$TMP/err" 'below min_free' "min_free: message"
+	expect_no_grep "$TMP/out" 'not-run' "min_free: command not run"
+	no_recording "$TMP/mf0" "min_free"
+	printf 'min_free = 1P\non_write_error = continue\n' >"$conf"
+	run 0 record -q --config "$conf" -o "$TMP/mf1/" -- echo ran-anyway
+	expect_grep "$TMP/err" 'below min_free' "min_free, continue: warning"
+	expect_grep "$TMP/out" 'ran-anyway' "min_free, continue: command ran"
+	the_recording "$TMP/mf1" || return 1
+	printf 'min_free = 1K\n' >"$conf"
+	run 0 record -q --config "$conf" -o "$TMP/mf2/" -- true
+	the_recording "$TMP/mf2" || return 1
+	printf 'min_free = 12X\n' >"$conf"
+	run 125 record -q --config "$conf" -o "$TMP/mf3/" -- true
+	expect_grep "$TMP/err" 'line 1: bad value for min_free' \
+	    "min_free: bad value names the line"
+}
+
 case_metadata() {
 	SSH_CONNECTION='203.0.113.9 50022 10.0.0.1 22'
 	export SSH_CONNECTION
@@ -745,7 +769,7 @@ case_metadata() {
 }
 
 # SR_CASES="a b" runs only those cases.
-for c in ${SR_CASES:-exit_codes nopty ticket metadata typing resize jobctl_inner \
+for c in ${SR_CASES:-exit_codes nopty ticket min_free metadata typing resize jobctl_inner \
     jobctl_outer restore password fullscreen sigterm sighup}; do
 	echo "== $c ($(date +%T))"
 	"case_$c" || :
