@@ -383,6 +383,12 @@ exclusive_tty(int on)
 			    strerror(errno));
 }
 
+static void
+exclusive_off(void)
+{
+	exclusive_tty(0);
+}
+
 /* Whether path names this program (sshd runs "SHELL -c FORCECOMMAND"). */
 static int
 is_self(const char *path)
@@ -470,6 +476,36 @@ split_words(const char *s, char *buf, size_t len, char **w, int maxw)
 }
 
 /*
+ * Whether w is scp's server side, as an scp client asks for it: only the
+ * server's own flags (-t or -f, and d r p v q), then "--" and paths.  A
+ * client-side flag (-S program, -o option, -F, -J...) would make scp run
+ * a program of the user's choosing, unrecorded.
+ */
+static int
+scp_server(char *const *w, int n)
+{
+	int i, mode = 0;
+	const char *f;
+
+	for (i = 1; i < n && w[i][0] == '-'; i++) {
+		if (strcmp(w[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (w[i][1] == '\0')
+			return (0);
+		for (f = w[i] + 1; *f != '\0'; f++) {
+			if (*f == 't' || *f == 'f')
+				mode |= *f == 't' ? 1 : 2;
+			else if (strchr("drpvq", *f) == NULL)
+				return (0);
+		}
+	}
+	/* Exactly one direction, and at least one path. */
+	return ((mode == 1 || mode == 2) && i < n);
+}
+
+/*
  * Whether cmd is a file transfer the system's own tools serve: "scp -t"
  * or "scp -f", "rsync --server" (never --daemon, which would read the
  * user's rsyncd.conf and its exec hooks), or the SFTP server.  The
@@ -506,18 +542,22 @@ is_transfer(const char *cmd, const struct rec_settings *s, char *buf,
 		return (0);
 	w[0] = (char *)progs[k].path;
 	if (k == 1) {
+		/*
+		 * The server side only: never a daemon (its rsyncd.conf has
+		 * exec hooks), nor options that name programs to run.
+		 */
 		if (n < 2 || strcmp(w[1], "--server") != 0)
 			return (0);
 		for (i = 2; i < n; i++)
 			if (strncmp(w[i], "--daemon", 8) == 0 ||
-			    strncmp(w[i], "--config", 8) == 0)
+			    strncmp(w[i], "--config", 8) == 0 ||
+			    strncmp(w[i], "--rsh", 5) == 0 ||
+			    strncmp(w[i], "--rsync-path", 12) == 0 ||
+			    strncmp(w[i], "--remote-option", 15) == 0)
 				return (0);
 		return (1);
 	}
-	for (i = 1; i < n && w[i][0] == '-'; i++)
-		if (strpbrk(w[i], "tf") != NULL)
-			return (1);
-	return (0);
+	return (scp_server(w, n));
 }
 
 /* Asks for the ticket on the terminal; NULL at EOF. */
@@ -542,6 +582,8 @@ static void __attribute__((noreturn)) exec_unrecorded(struct priv *p,
 	char termvar[80], term[70], **env, *extra[2];
 	const char *t = getenv("TERM");
 
+	if (p->secure)
+		exclusive_tty(0); /* the shell runs on it directly */
 	if (become_user(p) != 0)
 		sr_errx(REC_EXIT, "cannot become the user: %s",
 		    strerror(errno));
@@ -611,6 +653,16 @@ main(int argc, char *argv[])
 		}
 	}
 
+	/*
+	 * The user's terminal is exclusive before anything else happens, so
+	 * that no process of the user's can open it again in the meantime.
+	 * An unrecorded shell (nested, record = no) gets it back as it was.
+	 */
+	if (p.secure) {
+		exclusive_tty(1);
+		/* Every exit gives it back (refusals exit from deep down). */
+		(void)atexit(exclusive_off);
+	}
 	if (!p.secure && p.ruid != 0) {
 		syslog(LOG_AUTHPRIV | LOG_ALERT,
 		    "refused a session for uid %ld: sessrec-rec is not set-id",
@@ -684,8 +736,6 @@ main(int argc, char *argv[])
 		exec_unrecorded(&p, shell, shell_argv, shellvar);
 	}
 
-	if (p.secure)
-		exclusive_tty(1);
 	memset(&j, 0, sizeof(j));
 	/* P7: transfers have no terminal and a plain command line. */
 	if (cmd != NULL && !isatty(STDIN_FILENO) &&

@@ -507,7 +507,8 @@ ssh_cert_actor(char *out, size_t outlen, const struct rec_job *j)
 	if (j->user_fsuid)
 		(void)setfsuid(j->who->uid);
 #endif
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* Non-blocking: a FIFO there must not hang the login. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 #ifdef __linux__
 	if (j->user_fsuid)
 		(void)setfsuid(geteuid());

@@ -835,6 +835,19 @@ case_transfers() {
 	rec_mark
 	ssh_run 0 "$U1" -- 'scp -t /dev/null; echo meta-$((1+2))' || :
 	rec_new 1 "scp with metacharacters is no transfer"
+	# scp's client side runs the program -S names: never a transfer.
+	# (scp reads the program's stdout as its protocol: say it on stderr)
+	printf '#!/bin/sh\necho evil-ran-$((2+5)) >&2\n' >"$h/evil.sh"
+	chmod 755 "$h/evil.sh"
+	chown "$U1" "$h/evil.sh"
+	rec_mark
+	ssh_run 255 "$U1" -- "scp -oForwardAgent=no -S $h/evil.sh a:b $h/zz" ||
+	    :
+	if rec_new 1 "scp -S is no transfer"; then
+		rec_out "$f" "$TMP/evil.rec"
+		expect_grep "$TMP/evil.rec" 'evil-ran-7' \
+		    "scp -S: what it ran is recorded"
+	fi
 	write_conf
 }
 
