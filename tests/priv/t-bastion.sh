@@ -551,6 +551,10 @@ for name, req in ((\"attach\", 16), (\"seize\", 0x4206)):
 		typeline main 'echo ROOT-$((3*3)) $(id -u)'
 		wait_pane main '^ROOT-9 0$' || return 1
 		typeline main exit
+		# sudo reads (and drops) what is typed while it winds down:
+		# wait for its logout and the shell's prompt first.
+		wait_pane main '^logout$' 2 || return 1
+		sleep 1
 		probe main "$U1" back2 'id -un' || return 1
 		# A short privileged command with no output: ISSUE7 wants a
 		# marker "whenever" the foreground's euid changes.
