@@ -845,8 +845,10 @@ case_transfers() {
 	chmod 755 "$h/evil.sh"
 	chown "$U1" "$h/evil.sh"
 	rec_mark
-	ssh_run 255 "$U1" -- "scp -oForwardAgent=no -S $h/evil.sh a:b $h/zz" ||
+	# (scp then fails, with 1 or 255 depending on timing: any status)
+	ssh_run any "$U1" -- "scp -oForwardAgent=no -S $h/evil.sh a:b $h/zz" ||
 	    :
+	expect_grep "$TMP/err" 'evil-ran-7' "scp -S: the program ran"
 	if rec_new 1 "scp -S is no transfer"; then
 		rec_out "$f" "$TMP/evil.rec"
 		expect_grep "$TMP/evil.rec" 'evil-ran-7' \
