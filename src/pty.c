@@ -911,6 +911,49 @@ set_winsize(int fd, unsigned rows, unsigned cols)
 }
 
 /*
+ * The parent's half of a start: the privilege steps and the go-ahead
+ * (gp >= 0: the child waits for its byte), then the child's report of a
+ * failure before exec (what names what it was setting up).  Closes ep
+ * and gp.  Returns 0, or an exit status with the message printed and the
+ * child reaped.
+ */
+static int
+parent_start(const struct sr_relay_cfg *cfg, pid_t pid, int ep, int gp,
+    const char *slave, const char *what)
+{
+	struct spawn_err se;
+	ssize_t n = 0;
+	int e = 0, st;
+
+	if (gp >= 0) {
+		if (cfg->parent_setup != NULL &&
+		    cfg->parent_setup(cfg->setup_arg, slave) != 0)
+			e = errno;
+		else if (write(gp, "g", 1) != 1)
+			e = errno;
+		close(gp); /* without the byte, the child gives up */
+	}
+	if (e == 0)
+		while ((n = read(ep, &se, sizeof(se))) == -1 && errno == EINTR)
+			;
+	close(ep);
+	if (e == 0 && n != (ssize_t)sizeof(se))
+		return (0);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	if (e != 0) {
+		sr_warnx("cannot separate privileges: %s", strerror(e));
+		return (125);
+	}
+	if (se.stage == 0) {
+		sr_warnx("cannot set up %s: %s", what, strerror(se.errnum));
+		return (125);
+	}
+	sr_warnx("cannot run '%s': %s", cfg->file, strerror(se.errnum));
+	return (se.errnum == ENOENT ? 127 : 126);
+}
+
+/*
  * Opens the pty, gives the slave the user's modes and window size (or
  * no echo when input is not a terminal, as script(1) does) and starts
  * the child.  Returns 0, or an exit status with a message printed.
@@ -918,11 +961,9 @@ set_winsize(int fd, unsigned rows, unsigned cols)
 static int
 spawn(struct relay *r)
 {
-	struct spawn_err se;
 	struct termios tio;
-	char name[128];
-	int m, s, ep[2], gp[2] = { -1, -1 }, st;
-	ssize_t n;
+	char name[128], what[160];
+	int m, s, ep[2], gp[2] = { -1, -1 }, code;
 	pid_t pid;
 
 	(void)strlcpy(name, "/dev/ptmx", sizeof(name));
@@ -969,39 +1010,12 @@ spawn(struct relay *r)
 	}
 	close(s);
 	close(ep[1]);
-	if (gp[0] >= 0) {
-		int e = 0;
-
+	if (gp[0] >= 0)
 		close(gp[0]);
-		if (r->cfg->parent_setup(r->cfg->setup_arg, name) != 0)
-			e = errno;
-		else if (write(gp[1], "g", 1) != 1)
-			e = errno;
-		close(gp[1]); /* without the byte, the child gives up */
-		if (e != 0) {
-			while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-				;
-			close(m);
-			close(ep[0]);
-			sr_warnx("cannot separate privileges: %s", strerror(e));
-			return (125);
-		}
-	}
-	while ((n = read(ep[0], &se, sizeof(se))) == -1 && errno == EINTR)
-		;
-	close(ep[0]);
-	if (n == (ssize_t)sizeof(se)) {
-		while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-			;
+	(void)snprintf(what, sizeof(what), "terminal '%s'", name);
+	if ((code = parent_start(r->cfg, pid, ep[0], gp[1], name, what)) != 0) {
 		close(m);
-		if (se.stage == 0) {
-			sr_warnx("cannot set up terminal '%s': %s", name,
-			    strerror(se.errnum));
-			return (125);
-		}
-		sr_warnx("cannot run '%s': %s", r->cfg->file,
-		    strerror(se.errnum));
-		return (se.errnum == ENOENT ? 127 : 126);
+		return (code);
 	}
 	(void)fcntl(m, F_SETFL, fcntl(m, F_GETFL) | O_NONBLOCK);
 	r->master = m;
@@ -1017,9 +1031,8 @@ static int
 spawn_pipes(struct relay *r)
 {
 	const struct sr_relay_cfg *cfg = r->cfg;
-	struct spawn_err se;
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	int ep[2] = { -1, -1 }, gp[2] = { -1, -1 }, st, e = 0, i;
+	int ep[2] = { -1, -1 }, gp[2] = { -1, -1 }, i, code;
 	int *all[] = { in, out, err, ep, gp };
 	ssize_t n;
 	pid_t pid;
@@ -1064,32 +1077,12 @@ spawn_pipes(struct relay *r)
 	close(err[1]);
 	close(ep[1]);
 	close(gp[0]);
-	if (cfg->parent_setup != NULL &&
-	    cfg->parent_setup(cfg->setup_arg, "") != 0)
-		e = errno;
-	else if (write(gp[1], "g", 1) != 1)
-		e = errno;
-	close(gp[1]);
-	while ((n = read(ep[0], &se, sizeof(se))) == -1 && errno == EINTR)
-		;
-	close(ep[0]);
-	if (e != 0 || n == (ssize_t)sizeof(se)) {
-		while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-			;
+	if ((code = parent_start(cfg, pid, ep[0], gp[1], "", "the command")) !=
+	    0) {
 		close(in[1]);
 		close(out[0]);
 		close(err[0]);
-		if (e != 0) {
-			sr_warnx("cannot separate privileges: %s", strerror(e));
-			return (125);
-		}
-		if (se.stage == 0) {
-			sr_warnx("cannot set up the command: %s",
-			    strerror(se.errnum));
-			return (125);
-		}
-		sr_warnx("cannot run '%s': %s", cfg->file, strerror(se.errnum));
-		return (se.errnum == ENOENT ? 127 : 126);
+		return (code);
 	}
 	(void)fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
 	(void)fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);

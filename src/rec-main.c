@@ -397,12 +397,12 @@ is_self(const char *path)
 	const char *base = strrchr(path, '/');
 	ssize_t n;
 
-	if ((n = readlink("/proc/self/exe", a, sizeof(a) - 1)) <= 0)
-		return (
-		    strcmp(base != NULL ? base + 1 : path, "sessrec-rec") == 0);
-	a[n] = '\0';
-	if (realpath(path, b) != NULL)
+	/* The same file as our executable; else, by name. */
+	if ((n = readlink("/proc/self/exe", a, sizeof(a) - 1)) > 0 &&
+	    realpath(path, b) != NULL) {
+		a[n] = '\0';
 		return (strcmp(a, b) == 0);
+	}
 	return (strcmp(base != NULL ? base + 1 : path, "sessrec-rec") == 0);
 }
 
