@@ -38,11 +38,14 @@
 #include "config.h"
 #endif
 
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -154,8 +157,10 @@ struct relay {
 	unsigned char ibuf[INPUT_MAX];
 	size_t ioff, ilen;
 	int last_nl;	  /* the last input byte sent was a newline */
-	long fg_euid;	  /* the foreground's effective uid; -1 unknown */
+	long fg_uid;	  /* the uid the foreground holds; -1 unknown */
 	int64_t fg_fast;  /* look often until then (a command just began) */
+	int64_t fg_burst; /* look every 1 ms until then (a set-uid exec) */
+	int suidw;	  /* inotify: set-uid programs opened; -1 none */
 	int64_t fg_check; /* when it was last looked at */
 	/* masking */
 	int in_masked, masked_due, suspicious, mask_cr;
@@ -1461,20 +1466,30 @@ flush_input(struct relay *r)
 	}
 }
 
-/* The effective uid of process pid, from /proc; -1 when unknown. */
+/*
+ * The uid process pid can act as, from /proc; -1 when unknown.  Not just
+ * the effective uid: set-uid programs step down and back while they run
+ * (sudo reads files as the user or as daemon with root kept as its saved
+ * uid), and a marker for each step would blame the wrong user.  A process
+ * with root as any of its real, effective or saved uids can become root
+ * at will, so it counts as root; otherwise its saved uid, the one exec
+ * granted it, counts.
+ */
 static long
-proc_euid(pid_t pid)
+proc_uid_held(pid_t pid)
 {
 	char path[64], buf[1024], *p;
-	long ruid, euid;
+	long ruid, euid, suid;
 
 	(void)snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
 	if (sr_read_small(path, buf, sizeof(buf)) <= 0)
 		return (-1);
 	if ((p = strstr(buf, "\nUid:")) == NULL ||
-	    sscanf(p + 5, "%ld %ld", &ruid, &euid) != 2)
+	    sscanf(p + 5, "%ld %ld %ld", &ruid, &euid, &suid) != 3)
 		return (-1);
-	return (euid);
+	if (ruid == 0 || euid == 0 || suid == 0)
+		return (0);
+	return (suid);
 }
 
 /*
@@ -1508,10 +1523,83 @@ fg_leaf(pid_t pid)
 	return (pid);
 }
 
+/* How often to look at the foreground, in ms. */
+static int
+fg_interval(const struct relay *r, int64_t t)
+{
+	if (t < r->fg_burst)
+		return (1);
+	return (t < r->fg_fast ? 10 : 50);
+}
+
+/*
+ * Set-uid programs are watched for exec: "sudo touch F" is over within
+ * a few milliseconds, between two looks at the foreground.  An exec opens
+ * the program (IN_OPEN), before its credentials change; then the
+ * foreground is looked at every millisecond for a while.  Any user's exec
+ * wakes every recorder, so only set-uid files of the usual directories
+ * are watched.  Without inotify (no instances left for the account), the
+ * recorder only polls.
+ */
+#define SUID_BURST_MS  25
+#define SUID_WATCH_MAX 128
+
+static void
+suid_watch_open(struct relay *r)
+{
+	static const char *const dirs[] = { "/usr/bin", "/usr/sbin",
+		"/usr/local/bin", "/usr/local/sbin", "/bin", "/sbin" };
+	char path[PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	size_t i, n = 0;
+	DIR *d;
+
+	if ((r->suidw = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
+		return;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		/* /bin is /usr/bin on merged /usr: read it once. */
+		if (lstat(dirs[i], &st) == -1 || !S_ISDIR(st.st_mode) ||
+		    (d = opendir(dirs[i])) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL && n < SUID_WATCH_MAX) {
+			if (fstatat(dirfd(d), de->d_name, &st,
+				AT_SYMLINK_NOFOLLOW) == -1 ||
+			    !S_ISREG(st.st_mode) || !(st.st_mode & S_ISUID))
+				continue;
+			if (snprintf(path, sizeof(path), "%s/%s", dirs[i],
+				de->d_name) >= (int)sizeof(path))
+				continue;
+			if (inotify_add_watch(r->suidw, path, IN_OPEN) >= 0)
+				n++;
+		}
+		(void)closedir(d);
+	}
+	if (n == 0) {
+		(void)close(r->suidw);
+		r->suidw = -1;
+	}
+}
+
+static void
+suid_watch_read(struct relay *r)
+{
+	char buf[4096]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
+	int64_t t = sr_mono_ns();
+
+	while (read(r->suidw, buf, sizeof(buf)) > 0)
+		;
+	r->fg_burst = t + SUID_BURST_MS * SR_NSEC_PER_MSEC;
+	if (r->fg_fast < r->fg_burst)
+		r->fg_fast = r->fg_burst;
+}
+
 /*
  * A marker when the pty's foreground process runs as another user than
- * before: "su -" or "sudo -i" inside the session (SECURITY.md P6).  At
- * most every 200 ms, on input and output.
+ * before: "su -" or "sudo -i" inside the session (SECURITY.md P6).  On
+ * input and output: every 10 ms for 0.7 s after an Enter, when a command
+ * starts, then at most every 50 ms.
  */
 static void
 check_fg_uid(struct relay *r, int now)
@@ -1521,34 +1609,33 @@ check_fg_uid(struct relay *r, int now)
 	char from[64], to[64];
 	int64_t t = sr_mono_ns();
 	pid_t pg, leaf;
-	long euid;
+	long uid;
 	int len;
 
 	if (!r->cfg->mark_uid_changes)
 		return;
 	if (now)
 		r->fg_fast = t + 700 * SR_NSEC_PER_MSEC;
-	if (!now &&
-	    t - r->fg_check < (t < r->fg_fast ? 10 : 50) * SR_NSEC_PER_MSEC)
+	if (!now && t - r->fg_check < fg_interval(r, t) * SR_NSEC_PER_MSEC)
 		return;
 	r->fg_check = t;
 	if ((pg = tcgetpgrp(r->master)) <= 0 ||
-	    (euid = proc_euid(leaf = fg_leaf(pg))) < 0)
+	    (uid = proc_uid_held(leaf = fg_leaf(pg))) < 0)
 		return;
-	if (r->fg_euid < 0 || euid == r->fg_euid) {
-		r->fg_euid = euid;
+	if (r->fg_uid < 0 || uid == r->fg_uid) {
+		r->fg_uid = uid;
 		return;
 	}
-	pw = getpwuid((uid_t)r->fg_euid);
+	pw = getpwuid((uid_t)r->fg_uid);
 	(void)strlcpy(from, pw != NULL ? pw->pw_name : "?", sizeof(from));
-	pw = getpwuid((uid_t)euid);
+	pw = getpwuid((uid_t)uid);
 	(void)strlcpy(to, pw != NULL ? pw->pw_name : "?", sizeof(to));
 	sr_pty_sanitize(from);
 	sr_pty_sanitize(to);
 	pid_comm(leaf, proc, sizeof(proc));
-	len = snprintf(d, sizeof(d), "uid %ld (%s) -> %ld (%s): %s", r->fg_euid,
-	    from, euid, to, proc);
-	r->fg_euid = euid;
+	len = snprintf(d, sizeof(d), "uid %ld (%s) -> %ld (%s): %s", r->fg_uid,
+	    from, uid, to, proc);
+	r->fg_uid = uid;
 	if (len > 0 && (size_t)len < sizeof(d))
 		(void)q_event(r, SR_EV_MARKER, SR_STREAM_NONE, 0, d,
 		    (size_t)len, 0);
@@ -1749,8 +1836,8 @@ min_timeout(int a, int b)
 static void
 relay_loop(struct relay *r)
 {
-	struct pollfd pfd[6];
-	int npfd, timeout, ready, imaster, istdin, iin, ierr;
+	struct pollfd pfd[7];
+	int npfd, timeout, ready, imaster, istdin, iin, ierr, isuid;
 
 	for (;;) {
 		if (sig_any)
@@ -1800,7 +1887,12 @@ relay_loop(struct relay *r)
 		pfd[npfd++].events = POLLIN;
 		pfd[npfd].fd = r->notr;
 		pfd[npfd++].events = POLLIN;
-		imaster = istdin = iin = ierr = -1;
+		imaster = istdin = iin = ierr = isuid = -1;
+		if (r->suidw >= 0) {
+			isuid = npfd;
+			pfd[npfd].fd = r->suidw;
+			pfd[npfd++].events = POLLIN;
+		}
 		if (r->pipes) {
 			/* Pipe mode: three descriptors where a pty has one. */
 			if (!r->out_eof && ready) {
@@ -1836,14 +1928,16 @@ relay_loop(struct relay *r)
 			timeout = min_timeout(timeout,
 			    ms_until(r, r->full_since + r->stall_ns));
 		if (r->cfg->mark_uid_changes) /* su without output */
-			timeout = min_timeout(timeout,
-			    sr_mono_ns() < r->fg_fast ? 10 : 100);
+			timeout =
+			    min_timeout(timeout, fg_interval(r, sr_mono_ns()));
 		if (poll(pfd, (nfds_t)npfd, timeout) == -1) {
 			if (errno == EINTR)
 				continue;
 			r->failing = 1;
 			return;
 		}
+		if (isuid >= 0 && (pfd[isuid].revents & POLLIN))
+			suid_watch_read(r);
 		check_fg_uid(r, 0);
 		if (pfd[1].revents & POLLIN) {
 			char buf[64];
@@ -1910,6 +2004,8 @@ relay_free(struct relay *r)
 		close(r->notr);
 	if (r->notw >= 0)
 		close(r->notw);
+	if (r->suidw >= 0)
+		close(r->suidw);
 	if (r->sync_init) {
 		pthread_mutex_destroy(&r->mu);
 		pthread_cond_destroy(&r->cv);
@@ -1948,12 +2044,12 @@ sr_relay_run(const struct sr_relay_cfg *cfg, struct sr_tty *tty)
 	r->cfg = cfg;
 	r->tty = tty;
 	r->master = r->sigr = r->sigw = r->notr = r->notw = -1;
-	r->infd = r->errfd = -1;
+	r->infd = r->errfd = r->suidw = -1;
 	r->pipes = cfg->pipe_mode && !tty->is_tty;
 	r->cap =
 	    (cfg->queue_bytes ? cfg->queue_bytes : QUEUE_DEFAULT) & ~(size_t)7;
 	r->lost_from = -1;
-	r->fg_euid = (long)cfg->session_uid;
+	r->fg_uid = (long)cfg->session_uid;
 	r->stall_ns = cfg->stall_ns > 0 ? cfg->stall_ns : STALL_NS;
 	r->t0 = cfg->t0_mono ? cfg->t0_mono : sr_mono_ns();
 	sr_tty_size(tty, &r->rows, &r->cols);
@@ -1983,6 +2079,9 @@ sr_relay_run(const struct sr_relay_cfg *cfg, struct sr_tty *tty)
 
 	if ((code = r->pipes ? spawn_pipes(r) : spawn(r)) != 0)
 		return (relay_abort(r, cfg, code));
+	/* As the account: only what it may read is watched. */
+	if (cfg->mark_uid_changes && !r->pipes)
+		suid_watch_open(r);
 	signals_install();
 	/* A SIGCHLD before the handler existed would be lost: look now. */
 	on_signal(SIGCHLD);
