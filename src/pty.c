@@ -1607,13 +1607,14 @@ check_fg_uid(struct relay *r, int now)
 	char d[200], proc[PROC_MAX];
 	struct passwd *pw;
 	char from[64], to[64];
-	int64_t t = sr_mono_ns();
+	int64_t t;
 	pid_t pg, leaf;
 	long uid;
 	int len;
 
 	if (!r->cfg->mark_uid_changes)
 		return;
+	t = sr_mono_ns();
 	if (now)
 		r->fg_fast = t + 700 * SR_NSEC_PER_MSEC;
 	if (!now && t - r->fg_check < fg_interval(r, t) * SR_NSEC_PER_MSEC)
