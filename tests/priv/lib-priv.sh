@@ -181,7 +181,7 @@ EOF
 syslog_has() {
 	sr_steps=$((sr_steps + 1))
 	[ -n "$PRIV_SYSLOG" ] || return 0
-	if ! wait_for 5 grep -E -q -- "$1" "$PRIV_SYSLOG"; then
+	if ! wait_for 20 grep -E -q -- "$1" "$PRIV_SYSLOG"; then
 		fail "$2: no syslog line /$1/; last lines:"
 		tail -5 "$PRIV_SYSLOG"
 	fi
