@@ -314,6 +314,29 @@ signals_install(void)
 	(void)sigaction(SIGPIPE, &sa, NULL);
 }
 
+/*
+ * fork() with every signal held, so the child never runs the recorder's
+ * handlers: it resets them first (sr_pty_default_signals), which also
+ * unblocks them.  The parent gets its mask back.
+ */
+static pid_t
+fork_held(void)
+{
+	sigset_t all, old;
+	pid_t pid;
+	int e;
+
+	sigfillset(&all);
+	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid = fork();
+	if (pid != 0) {
+		e = errno;
+		(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+		errno = e;
+	}
+	return (pid);
+}
+
 static void
 set_tstp(void (*fn)(int))
 {
@@ -993,7 +1016,7 @@ spawn(struct relay *r)
 	ep[0] = ep[1] = -1;
 	if (pipe2(ep, O_CLOEXEC) == -1 ||
 	    (r->cfg->parent_setup != NULL && pipe2(gp, O_CLOEXEC) == -1) ||
-	    (pid = fork()) == -1) {
+	    (pid = fork_held()) == -1) {
 		sr_warnx("cannot start '%s': %s", r->cfg->file,
 		    strerror(errno));
 		close(m);
@@ -1045,7 +1068,7 @@ spawn_pipes(struct relay *r)
 
 	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1 ||
 	    pipe2(err, O_CLOEXEC) == -1 || pipe2(ep, O_CLOEXEC) == -1 ||
-	    pipe2(gp, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
+	    pipe2(gp, O_CLOEXEC) == -1 || (pid = fork_held()) == -1) {
 		sr_warnx("cannot start '%s': %s", cfg->file, strerror(errno));
 		for (i = 0; i < (int)nitems(all); i++)
 			if (all[i][0] >= 0) {
@@ -2078,13 +2101,18 @@ sr_relay_run(const struct sr_relay_cfg *cfg, struct sr_tty *tty)
 	pthread_condattr_destroy(&ca);
 	r->sync_init = 1;
 
+	/*
+	 * The handlers come first: a SIGTERM or Ctrl-Z while the child
+	 * starts would otherwise kill or stop the recorder alone, leaving
+	 * the recording unsealed or the command running on.
+	 */
+	signals_install();
 	if ((code = r->pipes ? spawn_pipes(r) : spawn(r)) != 0)
 		return (relay_abort(r, cfg, code));
 	/* As the account: only what it may read is watched. */
 	if (cfg->mark_uid_changes && !r->pipes)
 		suid_watch_open(r);
-	signals_install();
-	/* A SIGCHLD before the handler existed would be lost: look now. */
+	/* Look for a child that ended at once. */
 	on_signal(SIGCHLD);
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);

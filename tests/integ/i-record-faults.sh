@@ -309,8 +309,64 @@ case_slow() {
 	expect_no_grep "$TMP/json" '"sr_mark":"gap"' "slow writer: no gap"
 }
 
+# ---------------------------------------------------------------------
+# SIGTERM the moment the command exists (T9): the recorder's handlers
+# must already be there, so it still ends the command and seals.
+no_sleep31() {
+	! pgrep -f -x "sleep 31$$" >/dev/null
+}
+
+case_termstart() {
+	i=1
+	while [ "$i" -le 20 ]; do
+		d=$TMP/ts$i
+		mkdir -p "$d"
+		# Python starts the recorder itself, to look for its first
+		# child as fast as it can from the start; prints its status.
+		D=$d python3 -c '
+import os, signal, subprocess, sys, time
+p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL,
+    stdout=subprocess.DEVNULL, stderr=open(os.environ["D"] + "/stderr", "w"))
+path = "/proc/%d/task/%d/children" % (p.pid, p.pid)
+end = time.monotonic() + 20
+while time.monotonic() < end:
+    try:
+        with open(path) as f:
+            if f.read().split():
+                p.send_signal(signal.SIGTERM)
+                break
+    except OSError:
+        break
+try:
+    print(p.wait(timeout=20))
+except subprocess.TimeoutExpired:
+    p.kill()
+    print("hung")
+' "$SESSREC" record -q -o "$d/" -- sleep "31$$" >"$d/rc" 2>&1 || :
+		sr_steps=$((sr_steps + 1))
+		case $(cat "$d/rc") in
+		-*) fail "termstart $i: the recorder died of signal $(cat "$d/rc")" ;;
+		hung) fail "termstart $i: recorder still there 20 s after SIGTERM" ;;
+		esac
+		sr_steps=$((sr_steps + 1))
+		if ! wait_for 10 no_sleep31; then
+			fail "termstart $i: the command outlived the recorder"
+			pkill -f -x "sleep 31$$" || :
+		fi
+		f=$(find "$d" -name '*.srec' | head -1)
+		sr_steps=$((sr_steps + 1))
+		if [ -z "$f" ]; then
+			fail "termstart $i: no recording: $(head -c 300 "$d/stderr")"
+		elif ! "$SESSREC" info --json "$f" >"$d/info" 2>&1 ||
+		    ! grep -q '"state":"complete"' "$d/info"; then
+			fail "termstart $i: not sealed: $(head -c 300 "$d/info")"
+		fi
+		i=$((i + 1))
+	done
+}
+
 # SR_CASES="a b" runs only those cases.
-for c in ${SR_CASES:-diskfull slow sigkill}; do
+for c in ${SR_CASES:-diskfull slow sigkill termstart}; do
 	echo "== $c ($(date +%T))"
 	"case_$c" || :
 done
