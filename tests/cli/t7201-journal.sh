@@ -110,7 +110,20 @@ while [ ! -S /run/systemd/journal/socket ] && [ $i -lt 100 ]; do
 done
 tlog-rec --writer=journal /bin/sh -c 'echo live journal entry' \
     </dev/null >/dev/null 2>"$TMP/live-rec.err"
-sleep 0.3
+# journald stores the entries when it gets to them (and journalctl --sync
+# needs a systemd PID 1): wait, about 20 s at most, until the new
+# recording is in the journal with its output.
+live_in_journal() {
+	live=$(journalctl -o cat -F TLOG_REC | grep -v -F -f "$TMP/known" |
+	    head -1)
+	[ -n "$live" ] && journalctl -o cat "TLOG_REC=$live" |
+	    grep -q 'live journal entry'
+}
+i=0
+until live_in_journal 2>/dev/null || [ $i -ge 200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 "$SESSREC" ls --source journal >"$TMP/live-ls.out" 2>&1
 live=$(journalctl -o cat -F TLOG_REC | grep -v -F -f "$TMP/known" | head -1)
 echo "$live" >"$TMP/live-rec"

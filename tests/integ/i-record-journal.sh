@@ -52,10 +52,27 @@ script -qec "\"$SESSREC\" record -q --writer native,journal --ship off \
     -o \"$TMP/rec/\" -- sh -c 'echo both writers'" /dev/null \
     </dev/null >"$TMP/both.out" 2>&1
 echo $? >"$TMP/both.rc"
-sleep 0.5
-journalctl --sync >/dev/null 2>&1 || :
-journalctl -D /run/log/journal -o json -a --no-pager SYSLOG_IDENTIFIER=sessrec \
-    >"$TMP/all.json" 2>"$TMP/jctl.err"
+# journald stores what it has read from its socket when it gets to it
+# (and journalctl --sync needs a systemd PID 1): read the journal until
+# all that the runs sent is there, both events, the last line of seq and
+# the second recording (sent last), or about 20 s have passed.
+complete() {
+	journalctl -D /run/log/journal -o json -a --no-pager \
+	    SYSLOG_IDENTIFIER=sessrec >"$TMP/all.json" 2>"$TMP/jctl.err" &&
+	jq -s -e '
+	    def text: map(select(.TLOG_REC != null) |
+		.MESSAGE | (try fromjson catch {}) | .out_txt // "") | add // "";
+	    (map(select(.SESSREC_TYPE == "session_start")) | length > 0) and
+	    (map(select(.SESSREC_TYPE == "session_end")) | length > 0) and
+	    (map(select(.TLOG_REC != null) | .TLOG_REC) | unique | length >= 2) and
+	    (text | test("(^|\n)300\r?\n")) and
+	    (text | contains("both writers"))' "$TMP/all.json" >/dev/null 2>&1
+}
+n=0
+until complete || [ $n -ge 200 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
 # tlog-play reads keys from stdin: an idle FIFO that never ends.
 mkfifo "$TMP/idle"
 exec 8<>"$TMP/idle"

@@ -30,6 +30,7 @@ fi
 HOST=$(uname -n)
 SUDO_USER_T=
 SUDO_DROPIN=
+STRAGGLER=
 # Recording file names: start time, then a 26-character ULID.
 NAME_RE='^[0-9]{8}T[0-9]{6}Z-[0-9A-HJKMNP-TV-Z]{26}\.srec$'
 # Shell prompts: ours, or bash's default when something dropped PS1.
@@ -41,6 +42,9 @@ unset TMUX SESSREC_TICKET SSH_CONNECTION SSH_CLIENT SSH_TTY SSH_USER_AUTH \
 
 cleanup() {
 	tmux -S "$TMP/tmux" kill-server 2>/dev/null || :
+	if [ -n "$STRAGGLER" ]; then
+		kill -KILL "$STRAGGLER" 2>/dev/null || :
+	fi
 	if [ -n "$SUDO_DROPIN" ]; then
 		rm -f "$SUDO_DROPIN"
 	fi
@@ -115,6 +119,43 @@ running() {
 }
 nonempty() {
 	[ -s "$1" ]
+}
+
+# sigmask FIELD PID SIG: signal number SIG is in the mask FIELD (SigCgt:
+# caught, SigIgn: ignored) of /proc/PID/status; the low 32 bits are
+# enough for the classic signals.
+sigmask() {
+	rr_m=$(sed -n "s/^$1:[[:space:]]*//p" "/proc/$2/status" 2>/dev/null)
+	[ -n "$rr_m" ] || return 1
+	rr_m=$(printf '%s\n' "$rr_m" | cut -c9-16)
+	[ $(((0x$rr_m >> ($3 - 1)) & 1)) -eq 1 ]
+}
+catches() { # PID SIG
+	sigmask SigCgt "$1" "$2"
+}
+ignores() { # PID SIG
+	sigmask SigIgn "$1" "$2"
+}
+
+# recorder_ready PID TTY: the recorder PID catches SIGTERM and SIGTSTP
+# and has put its outer terminal TTY in raw mode (-isig).  It starts the
+# command before either, so seeing the command is not enough: a Ctrl-Z
+# before would stop only the recorder, a SIGTERM would kill it outright.
+recorder_ready() {
+	catches "$1" 15 && catches "$1" 20 &&
+	    stty -a -F "$2" 2>/dev/null | grep -Eq '(^|[ ;])-isig([ ;]|$)'
+}
+
+# wait_ready WHAT PID TTY: until recorder_ready (a counted check).
+wait_ready() {
+	sr_steps=$((sr_steps + 1))
+	if [ -n "$2" ] && wait_for 20 recorder_ready "$2" "$3"; then
+		return 0
+	fi
+	fail "$1: recorder '$2' never caught SIGTERM/SIGTSTP with $3 raw:" \
+	    "$(grep '^Sig' "/proc/$2/status" 2>&1 | tr '\n' ' ')" \
+	    "$(stty -a -F "$3" 2>&1 | grep -o -- '-*isig')"
+	return 1
 }
 
 # wait_rc NAME [SECONDS]: sets rc to the exit status the wrapper wrote
@@ -350,7 +391,12 @@ EOS
 		return 1
 	fi
 	sp=$(pgrep -x -f 'sleep 102' | head -1)
-	rp=$(ps -o ppid= -p "$sp" | tr -d ' ')
+	# The recorder is the outer shell's job (sleep's parent is the
+	# pty's monitor process, below it).
+	sh=$(tm display -p -t jco '#{pane_pid}')
+	rp=$(pgrep -P "$sh" | head -1)
+	wait_ready jobctl-outer "$rp" \
+	    "$(tm display -p -t jco '#{pane_tty}')" || return 1
 	tm send-keys -t jco C-z
 	wait_pane jco 'Stopped' || return 1
 	sr_steps=$((sr_steps + 1))
@@ -409,6 +455,8 @@ EOS
 	sp=$(pgrep -x -f 'sleep 103' | head -1)
 	sh=$(tm display -p -t rst '#{pane_pid}')
 	rp=$(pgrep -P "$sh" | head -1)
+	wait_ready restore "$rp" "$(tm display -p -t rst '#{pane_tty}')" ||
+	    return 1
 	kill -TERM "$rp"
 	sr_steps=$((sr_steps + 1))
 	wait_for 20 gone "$sp" || fail "restore: sleep 103 outlived SIGTERM"
@@ -638,8 +686,8 @@ case_sigterm() {
 	sigcase term || return 1
 	kill -TERM "$r"
 	sr_steps=$((sr_steps + 1))
-	if ! wait_for 2 gone "$r"; then
-		fail "SIGTERM: recorder still there after 2 s ($(proc_state "$r"))"
+	if ! wait_for 10 gone "$r"; then
+		fail "SIGTERM: recorder still there after 10 s ($(proc_state "$r"))"
 		wait_for 20 gone "$r" || return 1
 	fi
 	all_gone "SIGTERM" $c
@@ -652,6 +700,63 @@ case_sigterm() {
 	json_of "$f" "$TMP/term.json"
 	$SRJSON end "$TMP/term.json" >"$TMP/term.end"
 	expect_grep "$TMP/term.end" '^admin ' "SIGTERM: sr_end"
+}
+
+# The recorder does not wait for its command: one that ignores SIGHUP
+# and SIGTERM (and so keeps the terminal open) outlives the recorder,
+# which ends on its own budget (350 ms drain, 550 ms seal, fdatasync).
+# The bound is generous, for slow CI and sanitizers: the command lives far
+# longer, so only the recorder's own deadline can end it in time.
+stubborn() { # PID: runs "sleep 1042", ignoring SIGHUP and SIGTERM
+	running "$1" && ignores "$1" 1 && ignores "$1" 15 &&
+	    [ "$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline")" = "sleep 1042 " ]
+}
+# stubborn_below PID: sets STRAGGLER to the stubborn command below PID.
+stubborn_below() {
+	for p in $(descendants "$1"); do
+		if stubborn "$p"; then
+			STRAGGLER=$p
+			return 0
+		fi
+	done
+	return 1
+}
+
+case_sigterm_stubborn() {
+	"$SESSREC" record -q -o "$TMP/stub/" -- \
+	    sh -c "trap '' HUP TERM; echo stubborn-up; exec sleep 1042" \
+	    </dev/null >"$TMP/stub.out" 2>"$TMP/stub.err" &
+	r=$!
+	sr_steps=$((sr_steps + 1))
+	if ! wait_for 20 stubborn_below "$r" || ! wait_for 20 catches "$r" 15; then
+		fail "SIGTERM, stubborn command: not started, or no handler:" \
+		    "$(ps -o pid,stat,args -p "$r" $(descendants "$r") | tail -n +2)"
+		kill -KILL "$r" $(descendants "$r") 2>/dev/null || :
+		return 1
+	fi
+	kill -TERM "$r"
+	sr_steps=$((sr_steps + 1))
+	if ! wait_for 10 gone "$r"; then
+		fail "SIGTERM, stubborn command: recorder still there after 10 s" \
+		    "($(proc_state "$r"))"
+		wait_for 20 gone "$r" || :
+	fi
+	sr_steps=$((sr_steps + 1))
+	stubborn "$STRAGGLER" ||
+	    fail "SIGTERM, stubborn command: it died; the check proves nothing"
+	kill -KILL "$STRAGGLER" 2>/dev/null || :
+	set +e
+	wait "$r"
+	rc=$?
+	set -e
+	expect_eq "$rc" 143 "SIGTERM, stubborn command: exit status"
+	the_recording "$TMP/stub" || return 1
+	sealed "$f" "SIGTERM, stubborn command"
+	expect_grep "$TMP/sealed.info" '"extras":\{.*"[^"]*end[^"]*":"admin"' \
+	    "SIGTERM, stubborn command: end reason in info extras"
+	run 0 cat "$f"
+	expect_grep "$TMP/out" '^stubborn-up *$' \
+	    "SIGTERM, stubborn command: output kept"
 }
 
 case_sighup() {
@@ -770,7 +875,8 @@ case_metadata() {
 
 # SR_CASES="a b" runs only those cases.
 for c in ${SR_CASES:-exit_codes nopty ticket min_free metadata typing resize jobctl_inner \
-    jobctl_outer restore password fullscreen sigterm sighup}; do
+    jobctl_outer restore password fullscreen sigterm sigterm_stubborn \
+    sighup}; do
 	echo "== $c ($(date +%T))"
 	"case_$c" || :
 done

@@ -72,9 +72,12 @@ EOF
 		kill "$rs_pid" 2>/dev/null || :
 		wait "$rs_pid" 2>/dev/null || :
 	}
-	# Lines in out.log once rsyslogd has written them.
+	# At least N lines in both files once rsyslogd has written them (the
+	# props.log action runs after the out.log one).
 	rs_lines() {
-		[ -f "$rs/out.log" ] && [ "$(wc -l <"$rs/out.log")" -ge "$1" ]
+		[ -f "$rs/out.log" ] && [ "$(wc -l <"$rs/out.log")" -ge "$1" ] &&
+		    [ -f "$rs/props.log" ] &&
+		    [ "$(wc -l <"$rs/props.log")" -ge "$1" ]
 	}
 	trap 'rs_stop; rm -rf "$TMP"' EXIT
 	rs_start
@@ -217,10 +220,17 @@ line2' 2>"$TMP/j2.err" || echo "send 2 failed" >>"$TMP/j.fail"
 "$SENDER" --send journal /run/systemd/journal/socket command \
     "\$(cat "$TMP/big.json")" \
     2>"$TMP/j3.err" || echo "send 3 failed" >>"$TMP/j.fail"
-sleep 0.5
-journalctl --sync >/dev/null 2>&1 || :
-journalctl -D /run/log/journal -o json -a --no-pager \
-    SYSLOG_IDENTIFIER=sessrec-test >"$TMP/j.json" 2>"$TMP/jctl.err"
+# journald stores the entries when it gets to them (and journalctl --sync
+# needs a systemd PID 1): read until all three are there, about 20 s at
+# most.
+n=0
+while :; do
+	journalctl -D /run/log/journal -o json -a --no-pager \
+	    SYSLOG_IDENTIFIER=sessrec-test >"$TMP/j.json" 2>"$TMP/jctl.err"
+	[ \$(wc -l <"$TMP/j.json") -lt 3 ] && [ \$n -lt 200 ] || break
+	sleep 0.1
+	n=\$((n + 1))
+done
 kill \$jp
 wait \$jp 2>/dev/null
 exit 0
