@@ -182,13 +182,18 @@ with open(path, "w") as f:
     f.write(json.dumps({"version": 3, "term": {"cols": 80, "rows": 24}}) + "\n")
     f.write(json.dumps([0.1, "o", "follow-1\r\n"]) + "\n")
     f.flush()
-    # Wait until the player has shown the first step.
-    for _ in range(200):
+    # Wait until the player has shown the first step (at most 20 s: then
+    # the first-step checks fail).
+    deadline = time.monotonic() + 20
+    while True:
         try:
             if "follow-1" in open(ready).read():
                 break
         except OSError:
             pass
+        if time.monotonic() > deadline:
+            sys.stderr.write("writer: play never showed follow-1\n")
+            break
         time.sleep(0.05)
     for i in range(2, 6):
         time.sleep(0.4)
@@ -202,14 +207,14 @@ PY
 : >"$TMP/follow.out"
 python3 "$TMP/writer.py" "$TMP/live.cast" "$TMP/follow.out" &
 wpid=$!
-wait_for 5 test -s "$TMP/live.cast" || :
+wait_for 20 test -s "$TMP/live.cast" || :
 "$SESSREC" play --dump --follow "$TMP/live.cast" </dev/null \
     >"$TMP/follow.out" 2>"$TMP/follow.err" &
 ppid=$!
 play_gone() {
 	! kill -0 "$ppid" 2>/dev/null
 }
-if ! wait_for 30 play_gone; then
+if ! wait_for 60 play_gone; then
 	fail "play --follow did not end with the session"
 	kill "$ppid" 2>/dev/null || :
 fi
@@ -245,14 +250,14 @@ ppid=$!
 shows_no_end() {
 	grep -q '^no end yet$' "$TMP/open.out"
 }
-wait_for 10 shows_no_end || fail "follow: never printed the first screen"
+wait_for 20 shows_no_end || fail "follow: never printed the first screen"
 printf '[0.5, "o", "more\\r\\n"]\n' >>"$TMP/open.cast"
 shows_more() {
 	grep -q '^more$' "$TMP/open.out"
 }
-wait_for 10 shows_more || fail "follow: never printed the appended output"
+wait_for 20 shows_more || fail "follow: never printed the appended output"
 kill -INT "$ppid"
-if ! wait_for 10 play_gone; then
+if ! wait_for 20 play_gone; then
 	fail "play --follow ignored SIGINT"
 	kill "$ppid" 2>/dev/null || :
 fi

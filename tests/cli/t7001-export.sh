@@ -135,22 +135,58 @@ for src in "$S/tlog/pty-input-resize.json" "$S/tlog/pipe-binary.json" \
 	fi
 done
 
-# A real recording with input, made here in a pty.
+# A real recording with input, made here in a pty.  Each line is typed
+# only once the shell's prompt for it showed in the typescript (script -f
+# writes it as it comes): typed ahead, two lines arrive together and one
+# command's output lands on the next.  The prompt is set from $ENV (an
+# interactive sh reads it; dash takes no PS1 from the environment), so
+# that it can be told from output.
 command -v script >/dev/null || skip "no script(1) for the pty"
 mkdir "$TMP/rec"
+mkfifo "$TMP/rec.in"
+: >"$TMP/rec.ts"
+printf "PS1='[t7001]\$ '\n" >"$TMP/rec.env"
 (
-	sleep 1
-	printf 'echo hello-one\r'
-	sleep 0.5
-	printf 'ls -d /tmp\r'
-	sleep 0.5
-	printf 'export TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789\r'
-	sleep 0.5
-	printf 'exit 3\r'
-	sleep 1
-) | SSH_CONNECTION='198.51.100.7 52345 10.0.0.1 22' timeout 30 \
-    script -qec "'$SESSREC' record -i -q --actor alice --target db9 \
-    --ticket CHG-9 -o '$TMP/rec/' -- sh" /dev/null >/dev/null 2>&1 || :
+	ENV=$TMP/rec.env SSH_CONNECTION='198.51.100.7 52345 10.0.0.1 22'
+	export ENV SSH_CONNECTION
+	exec timeout 120 script -qfec "'$SESSREC' record -i -q --actor alice \
+	    --target db9 --ticket CHG-9 -o '$TMP/rec/' -- sh" "$TMP/rec.ts" \
+	    <"$TMP/rec.in" >/dev/null 2>&1
+) &
+spid=$!
+# Read-write, as for tlog-play above: the open does not wait for script,
+# and a write cannot raise SIGPIPE if script is gone.
+exec 3<>"$TMP/rec.in"
+# The prompts the shell has written so far (raw output, CRs included).
+prompts() {
+	grep -a -o '\[t7001\]\$ ' "$TMP/rec.ts" 2>/dev/null | wc -l
+}
+script_gone() {
+	! kill -0 "$spid" 2>/dev/null
+}
+# At least N prompts, or script is gone.
+prompt_or_gone() {
+	[ "$(prompts)" -ge "$1" ] || script_gone
+}
+# typeline N TEXT: types TEXT once the Nth prompt showed.
+typeline() {
+	wait_for 20 prompt_or_gone "$1" || :
+	if [ "$(prompts)" -lt "$1" ]; then
+		fail "record: prompt $1 never came before '$2'; the pty showed:"
+		tr -d '\r' <"$TMP/rec.ts" | tail -5
+	fi
+	printf '%s\r' "$2" >&3
+}
+typeline 1 'echo hello-one'
+typeline 2 'ls -d /tmp'
+typeline 3 'export TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789'
+typeline 4 'exit 3'
+if ! wait_for 20 script_gone; then
+	fail "record: the session did not end after exit 3"
+	kill "$spid" 2>/dev/null || :
+fi
+wait "$spid" || :
+exec 3>&-
 rec=$(find "$TMP/rec" -name '*.srec' | head -1)
 if [ -z "$rec" ]; then
 	fail "sessrec record made no recording"
