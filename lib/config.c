@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,35 +95,87 @@ add(struct sr_config *c, const char *k, const char *v, int line, int scope,
 }
 
 /*
- * Every directory above path is root's and writable by nobody else (a
- * sticky bit does not help: the file could be renamed away by its
- * directory's owner only, but a group could still add names).
+ * Every directory above path that exists is root's and writable by
+ * nobody else (a sticky bit does not help: the file could be renamed away
+ * by its directory's owner only, but a group could still add names).
+ * shown is the path the caller gave, for the message.
  */
 static int
-secure_path(const char *path, struct sr_error *err)
+secure_dirs(const char *path, const char *shown, struct sr_error *err)
 {
 	char buf[PATH_MAX], *p;
+	const char *dir;
 	struct stat st;
 
-	if (path[0] != '/' || strlcpy(buf, path, sizeof(buf)) >= sizeof(buf))
-		return (sr_error_set(err, SR_WARN, SR_E_MISUSE, path, NULL,
-		    "ignored: not an absolute path"));
+	if (strlcpy(buf, path, sizeof(buf)) >= sizeof(buf))
+		return (sr_error_set(err, SR_WARN, SR_E_MISUSE, shown, NULL,
+		    "ignored: path too long"));
 	for (p = strrchr(buf, '/'); p != NULL; p = strrchr(buf, '/')) {
 		*p = '\0';
-		if (stat(buf[0] != '\0' ? buf : "/", &st) != 0)
-			return (sr_error_set(err, SR_WARN, SR_E_IO, path, NULL,
-			    "ignored: cannot check '%s': %s",
-			    buf[0] != '\0' ? buf : "/", strerror(errno)));
+		dir = buf[0] != '\0' ? buf : "/";
+		if (stat(dir, &st) != 0) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				continue; /* nor can the file be there */
+			return (sr_error_set(err, SR_WARN, SR_E_IO, shown, NULL,
+			    "ignored: cannot check '%s': %s", dir,
+			    strerror(errno)));
+		}
 		if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-			return (sr_error_set(err, SR_WARN, SR_E_MISUSE, path,
+			return (sr_error_set(err, SR_WARN, SR_E_MISUSE, shown,
 			    NULL,
 			    "ignored: directory '%s' is not root's or others "
 			    "may write it",
-			    buf[0] != '\0' ? buf : "/"));
+			    dir));
 		if (buf[0] == '\0')
 			break;
 	}
 	return (SR_OK);
+}
+
+/*
+ * SR_CONFIG_SECURE_PATH: the directories above path, and above the file
+ * it resolves to when a link is on the way, as sshd checks its files.
+ * *missing is set when there is no file (an empty config) and the
+ * directories that exist are safe; a link to nowhere is no missing file.
+ */
+static int
+secure_path(const char *path, int *missing, struct sr_error *err)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	int rc;
+
+	*missing = 0;
+	if (path[0] != '/')
+		return (sr_error_set(err, SR_WARN, SR_E_MISUSE, path, NULL,
+		    "ignored: not an absolute path"));
+	if (lstat(path, &st) != 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			return (sr_error_set(err, SR_WARN, SR_E_IO, path, NULL,
+			    "ignored: %s", strerror(errno)));
+		if ((rc = secure_dirs(path, path, err)) == SR_OK)
+			*missing = 1;
+		return (rc);
+	}
+	if ((rc = secure_dirs(path, path, err)) != SR_OK)
+		return (rc);
+	if (realpath(path, real) == NULL)
+		return (sr_error_set(err, SR_WARN, SR_E_IO, path, NULL,
+		    "ignored: cannot resolve it: %s", strerror(errno)));
+	if (strcmp(real, path) != 0)
+		return (secure_dirs(real, path, err));
+	return (SR_OK);
+}
+
+static void
+line_error(struct sr_error *err, int *rc, int status, int code,
+    const char *path, int lineno, const char *msg)
+{
+	struct sr_loc loc;
+
+	sr_loc_clear(&loc);
+	loc.line = lineno;
+	*rc = sr_error_set(err, status, code, path, &loc, "%s", msg);
 }
 
 /* "[user NAME]" or "[group NAME]": sets scope and name; -1 if malformed. */
@@ -136,6 +189,8 @@ section(char *k, int *scope, char *name, size_t len)
 	if (e - k < 2 || e[-1] != ']')
 		return (-1);
 	*--e = '\0';
+	while (e > k + 1 && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
 	k++;
 	while (*k == ' ' || *k == '\t')
 		k++;
@@ -170,7 +225,7 @@ sr_config_load(const char *path, unsigned flags, struct sr_config **cp,
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	int lineno = 0, rc = SR_OK, scope = 0;
+	int fd, lineno = 0, rc = SR_OK, scope = 0, missing;
 	char sname[256] = "";
 
 	if ((c = *cp = calloc(1, sizeof(*c))) == NULL)
@@ -178,13 +233,13 @@ sr_config_load(const char *path, unsigned flags, struct sr_config **cp,
 		    "out of memory"));
 	if (path == NULL)
 		return (SR_OK);
-	if ((flags & SR_CONFIG_SECURE_PATH) &&
-	    (rc = secure_path(path, err)) != SR_OK) {
-		if (access(path, F_OK) != 0 && errno == ENOENT)
-			return (SR_OK);
-		return (rc);
+	if (flags & SR_CONFIG_SECURE_PATH) {
+		if ((rc = secure_path(path, &missing, err)) != SR_OK || missing)
+			return (rc);
 	}
-	if ((f = fopen(path, "re")) == NULL) {
+	/* Non-blocking: a FIFO must not hang us before the check below. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
+	    -1) {
 		if (errno == ENOENT)
 			return (SR_OK);
 		rc = sr_error_set(err, SR_WARN, SR_E_IO, path, NULL, "%s",
@@ -192,12 +247,13 @@ sr_config_load(const char *path, unsigned flags, struct sr_config **cp,
 		err->errnum = errno;
 		return (rc);
 	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    (st.st_uid != 0 &&
 		!((flags & SR_DEFAULTS_TRUST_USER) &&
 		    st.st_uid == geteuid())) ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		fclose(f);
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 ||
+	    (f = fdopen(fd, "r")) == NULL) {
+		close(fd);
 		return (sr_error_set(err, SR_WARN, SR_E_MISUSE, path, NULL,
 		    "ignored: must be a file owned by root (or the user, "
 		    "where the user's own file counts) that nobody else may "
@@ -205,17 +261,25 @@ sr_config_load(const char *path, unsigned flags, struct sr_config **cp,
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
 		char *k = line, *v, *e;
-		struct sr_loc loc;
 
-		if (++lineno > CONFIG_MAX_LINES || n > CONFIG_LINE_MAX) {
-			sr_loc_clear(&loc);
-			loc.line = lineno;
-			rc = sr_error_set(err, SR_FAILED, SR_E_LIMIT, path,
-			    &loc, "configuration too large");
+		if (++lineno > CONFIG_MAX_LINES) {
+			line_error(err, &rc, SR_FAILED, SR_E_LIMIT, path,
+			    lineno, "more than 4096 lines");
 			break;
 		}
+		/* The line ending (LF, CRLF, any CRs) is not part of it. */
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
+		if (n > CONFIG_LINE_MAX) {
+			line_error(err, &rc, SR_FAILED, SR_E_LIMIT, path,
+			    lineno, "line longer than 4096 bytes");
+			break;
+		}
+		if (strlen(line) != (size_t)n) {
+			line_error(err, &rc, SR_FAILED, SR_E_FORMAT, path,
+			    lineno, "NUL byte in the line");
+			break;
+		}
 		while (*k == ' ' || *k == '\t')
 			k++;
 		if (*k == '#' || *k == '\0')
@@ -223,24 +287,22 @@ sr_config_load(const char *path, unsigned flags, struct sr_config **cp,
 		if (*k == '[') {
 			if (section(k, &scope, sname, sizeof(sname)) == 0)
 				continue;
-			sr_loc_clear(&loc);
-			loc.line = lineno;
-			rc = sr_error_set(err, SR_FAILED, SR_E_FORMAT, path,
-			    &loc,
+			line_error(err, &rc, SR_FAILED, SR_E_FORMAT, path,
+			    lineno,
 			    "expected '[user NAME]', '[group NAME]' or "
 			    "'[global]'");
 			break;
 		}
-		if ((v = strchr(k, '=')) == NULL) {
-			sr_loc_clear(&loc);
-			loc.line = lineno;
-			rc = sr_error_set(err, SR_FAILED, SR_E_FORMAT, path,
-			    &loc, "expected 'key = value'");
+		if ((v = strchr(k, '=')) == NULL || v == k) {
+			line_error(err, &rc, SR_FAILED, SR_E_FORMAT, path,
+			    lineno,
+			    v == NULL ? "expected 'key = value'"
+				      : "expected a key before '='");
 			break;
 		}
 		*v++ = '\0';
-		for (e = v - 2; e >= k && (*e == ' ' || *e == '\t'); e--)
-			*e = '\0';
+		for (e = v - 1; e > k && (e[-1] == ' ' || e[-1] == '\t');)
+			*--e = '\0';
 		while (*v == ' ' || *v == '\t')
 			v++;
 		for (e = v + strlen(v);
@@ -304,7 +366,10 @@ sr_config_get_for(const struct sr_config *c, const char *key, const char *user,
 		if (e->scope == SCOPE_USER && user != NULL &&
 		    strcmp(e->sname, user) == 0)
 			u = e; /* the last one in the file */
-		else if (e->scope == SCOPE_GROUP && g == NULL)
+		else if (e->scope == SCOPE_GROUP && g != NULL) {
+			if (strcmp(e->sname, g->sname) == 0)
+				g = e; /* that group's last value */
+		} else if (e->scope == SCOPE_GROUP)
 			for (j = 0; j < ngroups; j++)
 				if (strcmp(e->sname, groups[j]) == 0) {
 					g = e; /* the first group that sets it */

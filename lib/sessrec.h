@@ -1048,8 +1048,15 @@ unsigned sr_mask_lines(const struct sr_mask *);
 struct sr_config;
 
 /*
- * Loads path.  A missing file gives an empty config and SR_OK; a file
- * that does not count gives SR_WARN with err set and an empty config.
+ * Loads path into a new config (*cp, the caller's to free, even on
+ * error).  A missing file gives an empty config and SR_OK, except with
+ * SR_CONFIG_SECURE_PATH below a directory others may write.  A file that
+ * does not count (not a regular file, or one that others may write, on a
+ * path others may change, through a link that leads nowhere) gives
+ * SR_WARN, err naming the file and an empty config.  A bad line (no '=',
+ * an empty key, a NUL byte, a malformed section header, more than 4096
+ * lines or a line over 4096 bytes) gives SR_FAILED with err naming the
+ * file and err->loc.line; the settings before that line stay in *cp.
  */
 int sr_config_load(const char *path, unsigned flags, struct sr_config **,
     struct sr_error *);
@@ -1061,10 +1068,11 @@ int sr_config_line(const struct sr_config *, const char *key);
 int sr_config_entry(const struct sr_config *, size_t i, const char **key,
     const char **value);
 /*
- * The value of key for this user: the last "[user NAME]" section naming
- * user that sets it, else the first "[group NAME]" section (file order)
- * naming one of groups that sets it, else the global value.  line, when
- * not NULL, gets the line it came from (0: unset).  Borrowed.
+ * The value of key for this user: the last value set in a "[user NAME]"
+ * section naming user, else the last value set for the first of groups
+ * that a "[group NAME]" section sets it for (file order), else the last
+ * global value.  line, when not NULL, gets the line it came from (0:
+ * unset).  Borrowed.
  */
 const char *sr_config_get_for(const struct sr_config *, const char *key,
     const char *user, const char *const *groups, size_t ngroups, int *line);

@@ -279,6 +279,12 @@ sr_args_redact_rules(const struct sr_args *a, int opt, char ***rules, size_t *n)
 	st = sr_config_load(path, flags, &cfg, &err);
 	if (st == SR_WARN && !a->quiet)
 		sr_warn_error("warning:", &err);
+	else if (st != SR_OK) {
+		/* Not without the rules it may hold: secrets would show. */
+		sr_warn_error("cannot read", &err);
+		sr_config_free(cfg);
+		exit(SR_EXIT_UNREADABLE);
+	}
 	for (i = 0; st == SR_OK && sr_config_entry(cfg, i, &k, &v) == 0; i++) {
 		char *copy, *p, *tok;
 
