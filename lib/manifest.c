@@ -39,6 +39,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <jansson.h>
+#include <sodium.h>
 
 #include "compat.h"
 #include "json.h"
@@ -63,20 +64,27 @@ sr_manifest_new(void)
 	return (m);
 }
 
+static void
+rec_free(struct sr_manifest_rec *r)
+{
+	size_t j;
+
+	for (j = 0; j < r->nsess; j++)
+		free(r->sess[j].id);
+	free(r->sess);
+	free(r->root);
+	free(r->format);
+}
+
 void
 sr_manifest_free(struct sr_manifest *m)
 {
-	size_t i, j;
+	size_t i;
 
 	if (m == NULL)
 		return;
-	for (i = 0; i < m->nrecs; i++) {
-		for (j = 0; j < m->recs[i].nsess; j++)
-			free(m->recs[i].sess[j].id);
-		free(m->recs[i].sess);
-		free(m->recs[i].root);
-		free(m->recs[i].format);
-	}
+	for (i = 0; i < m->nrecs; i++)
+		rec_free(&m->recs[i]);
 	free(m->recs);
 	for (i = 0; i < m->nmembers; i++) {
 		free(m->members[i].name);
@@ -125,6 +133,13 @@ sr_manifest_add_rec(struct sr_manifest *m, const char *root, const char *format,
 	r->verdict = SR_VERDICT_CONSISTENT;
 	*idx = m->nrecs++;
 	return (SR_OK);
+}
+
+void
+sr_manifest_drop_rec(struct sr_manifest *m)
+{
+	if (m->nrecs > 0)
+		rec_free(&m->recs[--m->nrecs]);
 }
 
 int
@@ -231,31 +246,21 @@ sr_manifest_find_rec(const struct sr_manifest *m, const char *root)
  * Encoding.
  */
 
-static const char b64chars[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* Standard base64 with padding (seal.c decodes; it has no encoder). */
+/*
+ * Standard base64 with padding (sr_base64_decode() reads it back), of
+ * at most a signature's bytes: the public key or the signature.
+ */
 static int
 b64_put(struct sr_buf *b, const unsigned char *p, size_t n)
 {
-	char q[4];
-	size_t i;
-	uint32_t v;
-	int r = SR_E_NONE;
+	char q[sodium_base64_ENCODED_LEN(SR_SIG_LEN,
+	    sodium_base64_VARIANT_ORIGINAL)];
 
-	for (i = 0; i < n && r == SR_E_NONE; i += 3) {
-		v = (uint32_t)p[i] << 16;
-		if (i + 1 < n)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		q[0] = b64chars[v >> 18 & 63];
-		q[1] = b64chars[v >> 12 & 63];
-		q[2] = i + 1 < n ? b64chars[v >> 6 & 63] : '=';
-		q[3] = i + 2 < n ? b64chars[v & 63] : '=';
-		r = sr_buf_append(b, q, 4);
-	}
-	return (r);
+	if (n > SR_SIG_LEN)
+		return (SR_E_LIMIT);
+	(void)sodium_bin2base64(q, sizeof(q), p, n,
+	    sodium_base64_VARIANT_ORIGINAL);
+	return (LIT(b, q));
 }
 
 static int
@@ -1081,29 +1086,23 @@ sr_manifest_check_archive(struct sr_ctx *ctx, int fd, const char *path,
 				goto out;
 			}
 		}
-		sr_sha256_init(&h);
+		if (!is_manifest)
+			sr_sha256_init(&h);
 		while ((n = archive_read_data(a, buf, COPY_CHUNK)) > 0) {
-			if (is_manifest) {
-				if (sr_buf_append(&mbuf, buf, (size_t)n) !=
-				    SR_E_NONE) {
-					sr_sha256_final(&h, buf);
-					st = sr_error_set(err, SR_FAILED,
-					    SR_E_LIMIT, path, NULL,
-					    "manifest larger than %u MiB",
-					    SR_MANIFEST_MAX >> 20);
-					goto out;
-				}
-			} else {
+			if (!is_manifest) {
 				sr_sha256_update(&h, buf, (size_t)n);
 				seen[nseen].size += n;
+			} else if (sr_buf_append(&mbuf, buf, (size_t)n) !=
+			    SR_E_NONE) {
+				st = sr_error_set(err, SR_FAILED, SR_E_LIMIT,
+				    path, NULL, "manifest larger than %u MiB",
+				    SR_MANIFEST_MAX >> 20);
+				goto out;
 			}
 		}
-		if (is_manifest) {
-			unsigned char junk[SR_HASH_LEN];
-
-			sr_sha256_final(&h, junk);
+		if (is_manifest)
 			have_manifest = 1;
-		} else
+		else
 			sr_sha256_final(&h, seen[nseen++].sha);
 		if (n < 0) {
 			st = sr_error_set(err, SR_FAILED, SR_E_FORMAT, path,

@@ -114,6 +114,8 @@ void sr_manifest_free(struct sr_manifest *);
  */
 int sr_manifest_add_rec(struct sr_manifest *, const char *root,
     const char *format, size_t *idx);
+/* Removes the recording added last, which has no members yet. */
+void sr_manifest_drop_rec(struct sr_manifest *);
 int sr_manifest_add_session(struct sr_manifest *, size_t rec, const char *id,
     int have_start, int64_t start_ns, int have_end, int64_t end_ns);
 /* Adds a member of recording rec (copied).  SR_OK or SR_FATAL. */

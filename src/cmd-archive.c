@@ -65,7 +65,6 @@
 #include "out.h"
 #include "seal.h"
 
-#define ARCHIVE_TRUSTED_DIR "/etc/sessrec/trusted.d"
 #define ARCHIVE_DEFAULT_KEY "/etc/sessrec/host.key"
 
 enum {
@@ -181,24 +180,16 @@ load_trust(struct sr_args *a, const struct sr_config *cfg,
 		if (a->opts[i].id != OPT_TRUSTED_KEYS)
 			continue;
 		named = 1;
-		sr_error_clear(&err);
-		if (sr_trust_add(t, a->opts[i].arg, 0, 0, &err) != SR_OK) {
-			sr_warn_error("cannot use key", &err);
-			exit(SR_EXIT_UNREADABLE);
-		}
+		sr_args_trust_add(t, a->opts[i].arg);
 	}
 	if (!named) {
 		if (cfg != NULL)
 			dir = sr_config_get(cfg, "trusted_keys");
 		if ((dir == NULL || *dir == '\0') &&
-		    access(ARCHIVE_TRUSTED_DIR, F_OK) == 0)
-			dir = ARCHIVE_TRUSTED_DIR;
-		sr_error_clear(&err);
-		if (dir != NULL && *dir != '\0' &&
-		    sr_trust_add(t, dir, 0, 0, &err) != SR_OK) {
-			sr_warn_error("cannot use key", &err);
-			exit(SR_EXIT_UNREADABLE);
-		}
+		    access(SR_TRUSTED_DIR, F_OK) == 0)
+			dir = SR_TRUSTED_DIR;
+		if (dir != NULL && *dir != '\0')
+			sr_args_trust_add(t, dir);
 	}
 	if (key == NULL)
 		return (t);
@@ -229,12 +220,12 @@ load_config(struct sr_args *a)
 {
 	struct sr_config *cfg = NULL;
 	struct sr_error err;
-	const char *path = sr_args_get(a, OPT_CONFIG);
+	unsigned flags;
+	const char *path = sr_args_config(a, &flags);
 	int st;
 
 	sr_error_clear(&err);
-	st = sr_config_load(path != NULL ? path : SR_CONFIG_PATH,
-	    path != NULL ? SR_DEFAULTS_TRUST_USER : 0, &cfg, &err);
+	st = sr_config_load(path, flags, &cfg, &err);
 	if (st < SR_WARN) {
 		sr_warn_error("cannot read", &err);
 		exit(SR_EXIT_UNREADABLE);
@@ -293,16 +284,17 @@ static size_t
 rec_members(struct sr_input *in, const struct sr_found *f, const char **out,
     size_t max)
 {
+	const struct sr_member *mb;
 	size_t i, k, n = 0, rl = strlen(f->member);
 
-	if (f->member[0] != '\0' && sr_input_find(in, f->member) != NULL) {
-		out[n++] = sr_input_find(in, f->member)->name;
+	if (f->member[0] != '\0' &&
+	    (mb = sr_input_find(in, f->member)) != NULL) {
+		out[n++] = mb->name;
 		for (k = 0; k < nitems(f->partners) && f->partners[k] != NULL &&
 		     n < max;
 		     k++)
-			if (sr_input_find(in, f->partners[k]) != NULL)
-				out[n++] =
-				    sr_input_find(in, f->partners[k])->name;
+			if ((mb = sr_input_find(in, f->partners[k])) != NULL)
+				out[n++] = mb->name;
 		return (n);
 	}
 	for (i = 0; i < sr_input_nmembers(in) && n < max; i++) {
@@ -444,14 +436,7 @@ consider(struct selector *sel, struct sr_input *in, const char *srcdir,
 	mr->end_ns = end;
 	if (end >= sel->cutoff || st == SR_FATAL || st == SR_FAILED) {
 		/* Not old enough, or unreadable: drop it again. */
-		size_t j;
-
-		for (j = 0; j < mr->nsess; j++)
-			free(mr->sess[j].id);
-		free(mr->sess);
-		free(mr->root);
-		free(mr->format);
-		p->m->nrecs--;
+		sr_manifest_drop_rec(p->m);
 		free(aroot);
 		free(root);
 		if (st == SR_FATAL || st == SR_FAILED) {
@@ -482,31 +467,15 @@ consider(struct selector *sel, struct sr_input *in, const char *srcdir,
 		free(full);
 		sel->nfiles++;
 	}
-	if ((p->src_root = realloc(p->src_root,
-		 (p->nsrc + 1) * sizeof(*p->src_root))) == NULL)
-		sr_errx(SR_EXIT_INTERNAL, "out of memory");
-	if ((p->is_dir = realloc(p->is_dir, p->nsrc + 1)) == NULL)
-		sr_errx(SR_EXIT_INTERNAL, "out of memory");
+	p->src_root =
+	    sr_xreallocarray(p->src_root, p->nsrc + 1, sizeof(*p->src_root));
+	p->is_dir = sr_xreallocarray(p->is_dir, p->nsrc + 1, 1);
 	/* The source's own top is never removed, only what lies below. */
 	p->is_dir[p->nsrc] =
 	    f->member[0] != '\0' && sr_input_find(in, f->member) == NULL;
 	p->src_root[p->nsrc++] = root;
 	free(aroot);
 	sel->nrec++;
-}
-
-/*
- * Whether the user named the sources (--source, or SESSREC_SOURCES when
- * no --config beats it), so that a missing one is worth a message.
- */
-static int
-named_sources(const struct sr_args *a)
-{
-	const char *env = getenv("SESSREC_SOURCES");
-
-	if (sr_args_has(a, OPT_SOURCE))
-		return (1);
-	return (!sr_args_has(a, OPT_CONFIG) && env != NULL && *env != '\0');
 }
 
 /* Every old recording of one source. */
@@ -522,7 +491,7 @@ select_source(struct selector *sel, const char *path)
 	size_t i, n;
 
 	if (stat(path, &sb) != 0) {
-		if (named_sources(sel->a)) {
+		if (sr_args_named_sources(sel->a)) {
 			sr_warnx("cannot read '%s': %s", path, strerror(errno));
 			sel->rc = SR_EXIT_UNREADABLE;
 		}
@@ -547,7 +516,7 @@ select_source(struct selector *sel, const char *path)
 	}
 	if (sr_input_kind(in) == SR_INPUT_ARCHIVE) {
 		/* Nothing can be deleted from inside an archive. */
-		if (named_sources(sel->a))
+		if (sr_args_named_sources(sel->a))
 			sr_warnx("'%s' skipped: an archive is not a hot "
 				 "source",
 			    path);
@@ -1093,9 +1062,7 @@ do_expire(struct sr_args *a, const char *dir, int64_t age)
 			continue; /* also our own temporary files */
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
-			if ((names = realloc(names, cap * sizeof(*names))) ==
-			    NULL)
-				sr_errx(SR_EXIT_INTERNAL, "out of memory");
+			names = sr_xreallocarray(names, cap, sizeof(*names));
 		}
 		names[n++] = sr_xstrdup(de->d_name);
 	}

@@ -80,7 +80,6 @@ enum xfmt { X_CAST2, X_CAST3, X_TLOG, X_SIEM };
 
 #define OUTPUT_CAP_DEFAULT 4096
 #define OUTPUT_CAP_MAX	   (1024 * 1024)
-#define FOLLOW_POLL_NS	   (250 * SR_NSEC_PER_MSEC)
 #define LINE_INDEX_MAX	   4096 /* lines kept per command for re-split */
 #define OUTPUT_SLACK	   (64 * 1024)
 
@@ -589,7 +588,6 @@ export_one(struct xstate *x, struct sr_catalog *cat, size_t entry,
 	const struct sr_event *ev;
 	struct sr_error err;
 	struct follow_diag_state fd = { &x->a->quiet, 1 };
-	const struct sr_entry *e;
 	uint64_t seen = 0, k, fp = 0;
 	int st, rc = SR_EXIT_OK;
 
@@ -629,22 +627,16 @@ export_one(struct xstate *x, struct sr_catalog *cat, size_t entry,
 			break;
 		if (flush_out(x) != SR_OK)
 			break;
-		while (!export_interrupted &&
-		    sr_catalog_fingerprint(cat, entry) == fp)
-			sr_sleep_ns(FOLLOW_POLL_NS);
-		if (export_interrupted)
+		if (sr_follow_wait(cat, entry, &fp, &export_interrupted) != 0)
 			break;
-		fp = sr_catalog_fingerprint(cat, entry);
 		if (r != r0)
 			sr_reader_close(r);
 		r = NULL;
 		sr_input_close(in);
 		in = NULL;
-		e = sr_catalog_entry(cat, entry);
 		sr_error_clear(&err);
-		if (sr_open_session(x->a->ctx,
-			sr_catalog_source(cat, e->source), e->member, e->fmt,
-			e->index, &in, &r, &s, &err) != SR_OK) {
+		if (sr_follow_reopen(x->a->ctx, cat, entry, &in, &r, &s,
+			&err) != SR_OK) {
 			/* Being replaced or not yet whole: try again. */
 			r = r0;
 			seen = UINT64_MAX; /* nothing more from the old one */
@@ -671,17 +663,17 @@ make_redact(struct sr_args *a, const struct xopts *o)
 {
 	struct sr_redact *r;
 	struct sr_error err;
-	size_t i;
+	int st;
 
 	sr_error_clear(&err);
-	if (sr_redact_new(a->ctx, &r, &err) != SR_OK)
+	st = sr_args_redactor(a->ctx, o->rules, o->nrules, &r, &err);
+	if (st == SR_FATAL)
 		sr_errx(SR_EXIT_INTERNAL, "cannot set up redaction: %s",
 		    err.msg);
-	for (i = 0; i < o->nrules; i++)
-		if (sr_redact_add_file(r, o->rules[i], &err) != SR_OK) {
-			sr_warn_error("bad redaction rules:", &err);
-			exit(SR_EXIT_USAGE);
-		}
+	if (st != SR_OK) {
+		sr_warn_error("bad redaction rules:", &err);
+		exit(SR_EXIT_USAGE);
+	}
 	return (r);
 }
 
@@ -753,17 +745,8 @@ parse_opts(struct sr_args *a, struct xopts *o)
 		sr_warnx("--ship-socket needs --ship");
 		sr_usage(a->cmd);
 	}
-	o->redact = o->fmt == X_SIEM;
-	if (sr_args_has(a, OPT_NO_REDACT)) {
-		if (!sr_args_may_unredact(a))
-			sr_errx(SR_EXIT_USAGE,
-			    "--no-redact is only for root and members of the "
-			    "configured redact_exempt_group");
-		o->redact = 0;
-	}
-	if (o->redact)
-		sr_args_redact_rules(a, OPT_REDACT_RULES, &o->rules,
-		    &o->nrules);
+	o->redact = sr_args_redaction(a, OPT_NO_REDACT, OPT_REDACT_RULES,
+	    o->fmt == X_SIEM, &o->rules, &o->nrules);
 	if ((v = sr_args_get(a, OPT_SHIP)) != NULL) {
 		if (sr_ship_kind_parse(v, &kind) != 0) {
 			sr_warnx("unknown --ship '%s' (syslog or journal)", v);
@@ -839,7 +822,6 @@ cmd_export_exec(struct sr_args *a)
 	struct sr_catalog *cat;
 	struct xopts o;
 	struct xstate x;
-	struct sr_error err;
 	struct sigaction sa;
 	const struct sr_session *s;
 	struct sr_reader *r;
@@ -904,15 +886,8 @@ cmd_export_exec(struct sr_args *a)
 	}
 	for (i = 0; i < (size_t)a->argc && !x.werr; i++) {
 		for (j = 0; idx[i] != NULL && j < nidx[i] && !x.werr; j++) {
-			sr_error_clear(&err);
-			st =
-			    sr_catalog_open_entry(cat, idx[i][j], &r, &s, &err);
-			if (st != SR_OK) {
-				sr_warn_error("cannot read", &err);
-				st = st == SR_FATAL && err.cat == SR_E_NOMEM
-				    ? SR_EXIT_INTERNAL
-				    : SR_EXIT_UNREADABLE;
-			} else {
+			st = sr_args_open_entry(cat, idx[i][j], &r, &s);
+			if (st == SR_EXIT_OK) {
 				st = export_one(&x, cat, idx[i][j], r, s);
 				sr_reader_close(r);
 			}

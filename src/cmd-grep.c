@@ -1041,25 +1041,6 @@ worker_free(struct worker *w)
 	sr_ctx_free(w->ctx);
 }
 
-/* Builds a redactor with the built-in rules and the rule files. */
-static int
-make_redact(struct sr_ctx *ctx, const struct grep_opts *o,
-    struct sr_redact **rp, struct sr_error *err)
-{
-	size_t i;
-
-	*rp = NULL;
-	if (sr_redact_new(ctx, rp, err) != SR_OK)
-		return (SR_FATAL);
-	for (i = 0; i < o->nrules; i++)
-		if (sr_redact_add_file(*rp, o->rules[i], err) != SR_OK) {
-			sr_redact_free(*rp);
-			*rp = NULL;
-			return (SR_FAILED);
-		}
-	return (SR_OK);
-}
-
 static int
 worker_init(struct worker *w, struct grep *g)
 {
@@ -1095,8 +1076,10 @@ worker_init(struct worker *w, struct grep *g)
 	    SR_OK)
 		return (-1);
 	if (g->o->redact &&
-	    (make_redact(w->ctx, g->o, &w->red_out, &err) != SR_OK ||
-		make_redact(w->ctx, g->o, &w->red_cmd, &err) != SR_OK))
+	    (sr_args_redactor(w->ctx, g->o->rules, g->o->nrules, &w->red_out,
+		 &err) != SR_OK ||
+		sr_args_redactor(w->ctx, g->o->rules, g->o->nrules, &w->red_cmd,
+		    &err) != SR_OK))
 		return (-1);
 	if ((w->tv = sr_textview_new(GREP_LINE_MAX, out_line, w)) == NULL)
 		return (-1);
@@ -1249,17 +1232,8 @@ parse_opts(struct sr_args *a, struct grep_opts *o)
 		sr_warnx("bad --color '%s' (auto, always or never)", v);
 		sr_usage(a->cmd);
 	}
-	o->redact = 1;
-	if (sr_args_has(a, OPT_NO_REDACT)) {
-		if (!sr_args_may_unredact(a))
-			sr_errx(SR_EXIT_USAGE,
-			    "--no-redact is only for root and members of the "
-			    "configured redact_exempt_group");
-		o->redact = 0;
-	}
-	if (o->redact)
-		sr_args_redact_rules(a, OPT_REDACT_RULES, &o->rules,
-		    &o->nrules);
+	o->redact = sr_args_redaction(a, OPT_NO_REDACT, OPT_REDACT_RULES, 1,
+	    &o->rules, &o->nrules);
 }
 
 /* A catalog entry with what sorting needs (qsort has no context). */
@@ -1405,7 +1379,8 @@ cmd_grep_exec(struct sr_args *a)
 	}
 	sr_match_free(m);
 	if (o.redact) {
-		int st = make_redact(a->ctx, &o, &red, &err);
+		int st =
+		    sr_args_redactor(a->ctx, o.rules, o.nrules, &red, &err);
 
 		if (st != SR_OK) {
 			sr_warn_error(st == SR_FATAL

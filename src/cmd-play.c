@@ -65,8 +65,6 @@ enum {
 	OPT_NO_CACHE,
 };
 
-#define FOLLOW_POLL_NS (250 * SR_NSEC_PER_MSEC)
-
 /* Set by SIGINT while following: the only way out of an endless wait. */
 static volatile sig_atomic_t play_interrupted;
 
@@ -196,22 +194,6 @@ dump_once(struct sr_reader *r, const struct sr_session *s, int have_at,
 	return (rc);
 }
 
-/*
- * Opens a fresh input and reader on the entry: the catalog's input knows
- * the sizes the files had when it was scanned, and a growing recording
- * must be read again from the start to see what was added.
- */
-static int
-reopen(const struct dump_src *d, struct sr_input **inp, struct sr_reader **rp,
-    struct sr_error *err)
-{
-	const struct sr_entry *e = sr_catalog_entry(d->cat, d->entry);
-	const struct sr_session *s;
-
-	return (sr_open_session(d->a->ctx, sr_catalog_source(d->cat, e->source),
-	    e->member, e->fmt, e->index, inp, rp, &s, err));
-}
-
 static void
 print_separator(int64_t t_ns)
 {
@@ -231,6 +213,7 @@ dump_follow(struct dump_src *d, struct sr_reader *r0,
 {
 	struct sr_reader *r = r0;
 	struct sr_input *in = NULL;
+	const struct sr_session *s2; /* the reopened one: s stays */
 	const struct sr_event *ev;
 	struct sr_screen *scr;
 	struct sr_error err;
@@ -280,15 +263,12 @@ dump_follow(struct dump_src *d, struct sr_reader *r0,
 		 * looks like (a half-written line): it counts only when the
 		 * recording stops growing and the user gives up.
 		 */
-		while (!play_interrupted &&
-		    sr_catalog_fingerprint(d->cat, d->entry) == fp)
-			sr_sleep_ns(FOLLOW_POLL_NS);
-		if (play_interrupted) {
+		if (sr_follow_wait(d->cat, d->entry, &fp, &play_interrupted) !=
+		    0) {
 			if (st != SR_EOF && st != SR_OK && st != SR_WARN)
 				rc = abnormal_end(r, last);
 			break;
 		}
-		fp = sr_catalog_fingerprint(d->cat, d->entry);
 		if (r != r0)
 			sr_reader_close(r);
 		if (in != NULL)
@@ -298,7 +278,8 @@ dump_follow(struct dump_src *d, struct sr_reader *r0,
 		/* Warnings about events already seen were given before. */
 		sr_ctx_set_diag(d->a->ctx, NULL, NULL);
 		sr_error_clear(&err);
-		if ((st = reopen(d, &in, &r, &err)) != SR_OK) {
+		if ((st = sr_follow_reopen(d->a->ctx, d->cat, d->entry, &in, &r,
+			 &s2, &err)) != SR_OK) {
 			sr_ctx_set_diag(d->a->ctx, sr_out_diag, &d->a->quiet);
 			sr_warn_error("cannot read", &err);
 			rc = SR_EXIT_UNREADABLE;
@@ -376,12 +357,11 @@ cmd_play_exec(struct sr_args *a)
 	struct sr_catalog *cat;
 	const struct sr_session *s;
 	struct sr_reader *r;
-	struct sr_error err;
 	struct dump_src d;
 	const char *v;
 	char notice[128] = "";
 	size_t n, *idx, entry;
-	int rc = SR_EXIT_OK, st;
+	int rc = SR_EXIT_OK;
 	static char obuf[1 << 16];
 
 	memset(&o, 0, sizeof(o));
@@ -434,14 +414,9 @@ cmd_play_exec(struct sr_args *a)
 		return (rc);
 	}
 
-	sr_error_clear(&err);
-	st = sr_catalog_open_entry(cat, entry, &r, &s, &err);
-	if (st != SR_OK) {
-		sr_warn_error("cannot read", &err);
+	if ((rc = sr_args_open_entry(cat, entry, &r, &s)) != SR_EXIT_OK) {
 		sr_catalog_free(cat);
-		return (st == SR_FATAL && err.cat == SR_E_NOMEM
-			? SR_EXIT_INTERNAL
-			: SR_EXIT_UNREADABLE);
+		return (rc);
 	}
 	if (o.follow) {
 		d.a = a;

@@ -45,7 +45,6 @@
 #include "cmd.h"
 #include "out.h"
 
-#define VERIFY_TRUSTED_DIR  "/etc/sessrec/trusted.d"
 #define VERIFY_JOBS_DEFAULT 2
 #define VERIFY_JOBS_MAX	    64
 #define VERIFY_WITNESS_MAX  (256U << 20)
@@ -794,28 +793,19 @@ load_trust(struct sr_args *a)
 	struct sr_trust *t;
 	struct sr_config *cfg = NULL;
 	struct sr_error err;
-	const char *config = SR_CONFIG_PATH, *dir = NULL, *env;
-	unsigned flags = 0;
+	const char *config, *dir = NULL;
+	unsigned flags;
 	size_t i;
-	int named = 0, have_source = 0, st;
+	int named = 0, st;
 
 	if ((t = sr_trust_new()) == NULL)
 		sr_errx(SR_EXIT_INTERNAL, "out of memory");
+	config = sr_args_config(a, &flags);
 	for (i = 0; i < a->nopts; i++) {
-		if (a->opts[i].id == OPT_SOURCE)
-			have_source = 1;
-		if (a->opts[i].id == OPT_CONFIG) {
-			config = a->opts[i].arg;
-			flags = SR_DEFAULTS_TRUST_USER;
-		}
 		if (a->opts[i].id != OPT_KEY && a->opts[i].id != OPT_TRUSTED)
 			continue;
 		named = 1;
-		sr_error_clear(&err);
-		if (sr_trust_add(t, a->opts[i].arg, 0, 0, &err) != SR_OK) {
-			sr_warn_error("cannot use key", &err);
-			exit(SR_EXIT_UNREADABLE);
-		}
+		sr_args_trust_add(t, a->opts[i].arg);
 	}
 	if (named)
 		return (t);
@@ -826,8 +816,7 @@ load_trust(struct sr_args *a)
 		 * The catalog reads the same file for its sources and has
 		 * said so already, unless it has no reason to read it.
 		 */
-		env = getenv("SESSREC_SOURCES");
-		if (have_source || (flags == 0 && env != NULL && *env != '\0'))
+		if (sr_args_named_sources(a))
 			sr_out_diag(&a->quiet, SR_WARN, &err);
 	} else if (st != SR_OK) {
 		sr_warn_error("cannot read", &err);
@@ -845,13 +834,8 @@ load_trust(struct sr_args *a)
 			    config, sr_config_line(cfg, "trusted_keys"), msg);
 			exit(SR_EXIT_UNREADABLE);
 		}
-	} else if (access(VERIFY_TRUSTED_DIR, F_OK) == 0) {
-		sr_error_clear(&err);
-		if (sr_trust_add(t, VERIFY_TRUSTED_DIR, 0, 0, &err) != SR_OK) {
-			sr_warn_error("cannot use key", &err);
-			exit(SR_EXIT_UNREADABLE);
-		}
-	}
+	} else if (access(SR_TRUSTED_DIR, F_OK) == 0)
+		sr_args_trust_add(t, SR_TRUSTED_DIR);
 	sr_config_free(cfg);
 	return (t);
 }
@@ -874,21 +858,6 @@ parse_jobs(struct sr_args *a)
 		sr_usage(a->cmd);
 	}
 	return ((int)n);
-}
-
-/*
- * Whether the user named the sources (--source, or SESSREC_SOURCES when
- * no --config beats it), so that a missing one is worth a message, as
- * sr_catalog_add_defaults() decides.
- */
-static int
-named_sources(const struct sr_args *a)
-{
-	const char *env = getenv("SESSREC_SOURCES");
-
-	if (sr_args_has(a, OPT_SOURCE))
-		return (1);
-	return (!sr_args_has(a, OPT_CONFIG) && env != NULL && *env != '\0');
 }
 
 /* The wall-clock time ns from now, for pthread_cond_timedwait(). */
@@ -953,7 +922,7 @@ cmd_verify_exec(struct sr_args *a)
 			const char *p = sr_catalog_source(cat, i);
 
 			/* Defaults that do not exist are not an error. */
-			if (!named_sources(a) && stat(p, &st) != 0 &&
+			if (!sr_args_named_sources(a) && stat(p, &st) != 0 &&
 			    strcmp(p, "journal") != 0)
 				continue;
 			s = add_path(&r, a->ctx, p, 0, &skipped);

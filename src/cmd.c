@@ -26,6 +26,7 @@
 #include <sys/types.h>
 
 #include <grp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,12 +127,26 @@ sr_args_resolve(struct sr_args *a, struct sr_catalog *cat, const char *what,
 }
 
 int
+sr_args_open_entry(struct sr_catalog *cat, size_t entry, struct sr_reader **rp,
+    const struct sr_session **sp)
+{
+	struct sr_error err;
+	int st;
+
+	sr_error_clear(&err);
+	if ((st = sr_catalog_open_entry(cat, entry, rp, sp, &err)) == SR_OK)
+		return (SR_EXIT_OK);
+	sr_warn_error("cannot read", &err);
+	return (st == SR_FATAL && err.cat == SR_E_NOMEM ? SR_EXIT_INTERNAL
+							: SR_EXIT_UNREADABLE);
+}
+
+int
 sr_args_each(struct sr_args *a, struct sr_catalog *cat, sr_session_fn fn,
     void *arg)
 {
 	const struct sr_session *s;
 	struct sr_reader *r;
-	struct sr_error err;
 	size_t i, j, n, *idx, nth = 0;
 	int rc = SR_EXIT_OK, st;
 
@@ -140,14 +155,8 @@ sr_args_each(struct sr_args *a, struct sr_catalog *cat, sr_session_fn fn,
 		    NULL)
 			continue;
 		for (j = 0; j < n; j++) {
-			sr_error_clear(&err);
-			st = sr_catalog_open_entry(cat, idx[j], &r, &s, &err);
-			if (st != SR_OK) {
-				sr_warn_error("cannot read", &err);
-				st = st == SR_FATAL && err.cat == SR_E_NOMEM
-				    ? SR_EXIT_INTERNAL
-				    : SR_EXIT_UNREADABLE;
-			} else {
+			st = sr_args_open_entry(cat, idx[j], &r, &s);
+			if (st == SR_EXIT_OK) {
 				st = fn(arg, r, s, nth++, a->argc > 1 || n > 1);
 				sr_reader_close(r);
 			}
@@ -238,8 +247,7 @@ sr_args_may_unredact(const struct sr_args *a)
 	if (getgid() == gr->gr_gid || getegid() == gr->gr_gid)
 		ok = 1;
 	if (!ok && (n = getgroups(0, NULL)) > 0) {
-		if ((groups = calloc((size_t)n, sizeof(*groups))) == NULL)
-			sr_errx(SR_EXIT_INTERNAL, "out of memory");
+		groups = sr_xcalloc((size_t)n, sizeof(*groups));
 		n = getgroups(n, groups);
 		for (i = 0; i < n; i++)
 			if (groups[i] == gr->gr_gid)
@@ -255,11 +263,9 @@ add_rule(char ***rules, size_t *n, size_t *cap, const char *path)
 {
 	if (*n == *cap) {
 		*cap = *cap > 0 ? *cap * 2 : 8;
-		if ((*rules = realloc(*rules, *cap * sizeof(**rules))) == NULL)
-			sr_errx(SR_EXIT_INTERNAL, "out of memory");
+		*rules = sr_xreallocarray(*rules, *cap, sizeof(**rules));
 	}
-	if (((*rules)[(*n)++] = strdup(path)) == NULL)
-		sr_errx(SR_EXIT_INTERNAL, "out of memory");
+	(*rules)[(*n)++] = sr_xstrdup(path);
 }
 
 void
@@ -290,8 +296,7 @@ sr_args_redact_rules(const struct sr_args *a, int opt, char ***rules, size_t *n)
 
 		if (strcmp(k, "redact_rules") != 0)
 			continue;
-		if ((copy = strdup(v)) == NULL)
-			sr_errx(SR_EXIT_INTERNAL, "out of memory");
+		copy = sr_xstrdup(v);
 		for (p = copy; (tok = strsep(&p, ":")) != NULL;)
 			if (*tok != '\0')
 				add_rule(rules, n, &cap, tok);
@@ -301,6 +306,42 @@ sr_args_redact_rules(const struct sr_args *a, int opt, char ***rules, size_t *n)
 	for (i = 0; i < a->nopts; i++)
 		if (a->opts[i].id == opt)
 			add_rule(rules, n, &cap, a->opts[i].arg);
+}
+
+int
+sr_args_redaction(const struct sr_args *a, int no_redact_opt, int rules_opt,
+    int redact, char ***rules, size_t *n)
+{
+	*rules = NULL;
+	*n = 0;
+	if (sr_args_has(a, no_redact_opt)) {
+		if (!sr_args_may_unredact(a))
+			sr_errx(SR_EXIT_USAGE,
+			    "--no-redact is only for root and members of the "
+			    "configured redact_exempt_group");
+		redact = 0;
+	}
+	if (redact)
+		sr_args_redact_rules(a, rules_opt, rules, n);
+	return (redact);
+}
+
+int
+sr_args_redactor(struct sr_ctx *ctx, char *const *rules, size_t n,
+    struct sr_redact **rp, struct sr_error *err)
+{
+	size_t i;
+
+	*rp = NULL;
+	if (sr_redact_new(ctx, rp, err) != SR_OK)
+		return (SR_FATAL);
+	for (i = 0; i < n; i++)
+		if (sr_redact_add_file(*rp, rules[i], err) != SR_OK) {
+			sr_redact_free(*rp);
+			*rp = NULL;
+			return (SR_FAILED);
+		}
+	return (SR_OK);
 }
 
 void
@@ -314,13 +355,59 @@ sr_args_free_rules(char **rules, size_t n)
 }
 
 void
-sr_sleep_ns(int64_t ns)
+sr_args_trust_add(struct sr_trust *t, const char *path)
+{
+	struct sr_error err;
+
+	sr_error_clear(&err);
+	if (sr_trust_add(t, path, 0, 0, &err) != SR_OK) {
+		sr_warn_error("cannot use key", &err);
+		exit(SR_EXIT_UNREADABLE);
+	}
+}
+
+int
+sr_args_named_sources(const struct sr_args *a)
+{
+	const char *env = getenv("SESSREC_SOURCES");
+
+	if (sr_args_has(a, OPT_SOURCE))
+		return (1);
+	return (!sr_args_has(a, OPT_CONFIG) && env != NULL && *env != '\0');
+}
+
+/* Sleeps ns nanoseconds (a signal may cut it short). */
+static void
+sleep_ns(int64_t ns)
 {
 	struct timespec ts;
 
 	ts.tv_sec = (time_t)(ns / SR_NSEC_PER_SEC);
 	ts.tv_nsec = (long)(ns % SR_NSEC_PER_SEC);
 	(void)nanosleep(&ts, NULL);
+}
+
+int
+sr_follow_wait(const struct sr_catalog *cat, size_t entry, uint64_t *fp,
+    const volatile sig_atomic_t *stop)
+{
+	while (!*stop && sr_catalog_fingerprint(cat, entry) == *fp)
+		sleep_ns(SR_FOLLOW_POLL_NS);
+	if (*stop)
+		return (-1);
+	*fp = sr_catalog_fingerprint(cat, entry);
+	return (0);
+}
+
+int
+sr_follow_reopen(struct sr_ctx *ctx, const struct sr_catalog *cat, size_t entry,
+    struct sr_input **inp, struct sr_reader **rp, const struct sr_session **sp,
+    struct sr_error *err)
+{
+	const struct sr_entry *e = sr_catalog_entry(cat, entry);
+
+	return (sr_open_session(ctx, sr_catalog_source(cat, e->source),
+	    e->member, e->fmt, e->index, inp, rp, sp, err));
 }
 
 void *

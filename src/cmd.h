@@ -34,6 +34,7 @@
 #define SR_CMD_H
 
 #include <getopt.h>
+#include <signal.h>
 
 #include "sessrec.h"
 
@@ -150,6 +151,13 @@ size_t *sr_args_resolve(struct sr_args *, struct sr_catalog *, const char *what,
 typedef int (*sr_session_fn)(void *arg, struct sr_reader *,
     const struct sr_session *, size_t nth, int several);
 /*
+ * Opens catalog entry entry (sr_catalog_open_entry()).  Returns
+ * SR_EXIT_OK, else says why and returns the exit status: 5 out of
+ * memory, 3 unreadable.
+ */
+int sr_args_open_entry(struct sr_catalog *, size_t entry, struct sr_reader **,
+    const struct sr_session **);
+/*
  * Resolves every operand, opens each matching session and calls fn;
  * returns the highest exit status (3 for a session that cannot be
  * opened, 4 for an operand that names none).
@@ -187,13 +195,55 @@ int sr_args_may_unredact(const struct sr_args *);
  */
 void sr_args_redact_rules(const struct sr_args *, int opt, char ***rules,
     size_t *n);
+/*
+ * Whether to redact: redact (the command's default), off with option
+ * no_redact_opt for one who may (else exits 2).  When redacting, *rules
+ * and *n get the rule files as sr_args_redact_rules() reads them with
+ * option rules_opt; else none.
+ */
+int sr_args_redaction(const struct sr_args *, int no_redact_opt, int rules_opt,
+    int redact, char ***rules, size_t *n);
+/*
+ * A redactor with the built-in rules and the rule files.  SR_OK;
+ * SR_FATAL (cannot set up) or SR_FAILED (a bad rule file) with err.
+ */
+int sr_args_redactor(struct sr_ctx *, char *const *rules, size_t n,
+    struct sr_redact **, struct sr_error *err);
 void sr_args_free_rules(char **, size_t);
+/* Where verify and archive look for trusted keys by default. */
+#define SR_TRUSTED_DIR "/etc/sessrec/trusted.d"
+/* Adds a public key, or every *.pub of a directory; exits 3 on failure. */
+void sr_args_trust_add(struct sr_trust *, const char *path);
+/*
+ * Whether the user named the sources (--source, or SESSREC_SOURCES when
+ * no --config beats it), so that a missing one is worth a message, as
+ * sr_catalog_add_defaults() decides.
+ */
+int sr_args_named_sources(const struct sr_args *);
 /* Allocation that exits with SR_EXIT_INTERNAL when memory runs out. */
 void *sr_xcalloc(size_t n, size_t size);
 void *sr_xreallocarray(void *p, size_t n, size_t size);
 char *sr_xstrdup(const char *);
-/* Sleeps ns nanoseconds (a signal may cut it short). */
-void sr_sleep_ns(int64_t ns);
+/*
+ * --follow (play --dump, export).  How often the files are looked at.
+ */
+#define SR_FOLLOW_POLL_NS (250 * SR_NSEC_PER_MSEC)
+/*
+ * Waits until the files of entry no longer have fingerprint *fp
+ * (sr_catalog_fingerprint()) and sets *fp to the new one: 0.  -1 as soon
+ * as *stop is set.
+ */
+int sr_follow_wait(const struct sr_catalog *, size_t entry, uint64_t *fp,
+    const volatile sig_atomic_t *stop);
+/*
+ * Opens a fresh input and reader on entry (sr_open_session()): the
+ * catalog's input knows the sizes the files had when it was scanned, and
+ * a growing recording must be read again from the start to see what was
+ * added.
+ */
+int sr_follow_reopen(struct sr_ctx *, const struct sr_catalog *, size_t entry,
+    struct sr_input **, struct sr_reader **, const struct sr_session **,
+    struct sr_error *);
 
 extern const struct sr_cmd sr_cmd_archive;
 extern const struct sr_cmd sr_cmd_cat;
