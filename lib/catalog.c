@@ -442,7 +442,7 @@ scan_source(struct sr_catalog *c, size_t i)
 
 	s->scanned = 1;
 	sr_error_clear(&err);
-	/* added by journal: "journal" (the system journal) is no file */
+	/* "journal" (the system journal) is no file */
 	if (s->optional && access(s->path, F_OK) != 0 &&
 	    strcmp(s->path, "journal") != 0)
 		return (SR_OK);

@@ -131,7 +131,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h> /* added by archive (issue 8): manifest check */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,7 +143,7 @@
 
 #include "compat.h"
 #include "json.h"
-#include "manifest.h" /* added by archive (issue 8) */
+#include "manifest.h"
 #include "native.h"
 #include "seal.h"
 #include "sr-private.h"
@@ -2827,7 +2827,7 @@ verify_foreign(struct vctx *v, struct sr_ctx *ctx, struct sr_input *in,
 }
 
 /*
- * ---- Archive manifests: added by archive (issue 8). ----
+ * ---- Archive manifests. ----
  *
  * An archive written by "sessrec archive" holds SESSREC-MANIFEST
  * (lib/manifest.h): every member with its size and SHA-256, signed with
@@ -3013,7 +3013,7 @@ verify_manifest(struct vctx *v, struct sr_ctx *ctx, struct sr_input *in,
 	sr_manifest_free(m);
 }
 
-/* ---- End of the part added by archive (issue 8). ---- */
+/* ---- End of archive manifests. ---- */
 
 int
 sr_verify(struct sr_ctx *ctx, struct sr_input *in, const char *member,

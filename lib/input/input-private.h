@@ -46,7 +46,7 @@ enum sr_mdata {
 	SR_MDATA_DISK,	/* the input's file, or a file below its directory */
 	SR_MDATA_MEM,	/* mem[0..len), owned when owned != NULL */
 	SR_MDATA_SPOOL, /* len bytes at off in the input's spool file */
-	/* added by journal: a TLOG_REC of the journal; off indexes its list */
+	/* a TLOG_REC of the journal; off indexes its list */
 	SR_MDATA_JOURNAL,
 };
 
@@ -84,7 +84,7 @@ struct sr_input {
 	struct sr_spool spool;	    /* archive members past the memory budget */
 	uint64_t spool_mem;	    /* archive member bytes held in memory */
 	uint64_t total;		    /* archive member bytes spooled so far */
-	struct sr_journal *journal; /* added by journal: NULL unless journal */
+	struct sr_journal *journal; /* NULL unless a journal */
 };
 
 /* Raw bytes of one member: memory, or a region of a file descriptor. */
@@ -193,7 +193,7 @@ ssize_t sr_decoder_pread(struct sr_stream *, void *, size_t, int64_t off);
 int64_t sr_decoder_size(const struct sr_decoder *); /* -1 until the end */
 int sr_decoder_truncated(const struct sr_decoder *);
 
-/* added by journal: input-journal.c */
+/* input-journal.c */
 struct sr_journal;
 /* The name that stands for the local system journal as a source. */
 #define SR_JOURNAL_SOURCE "journal"

@@ -393,7 +393,7 @@ sr_input_open_flags(struct sr_ctx *ctx, const char *path, unsigned flags,
 		    "no context or path"));
 	if (err != NULL)
 		sr_error_clear(err);
-	/* added by journal: "journal" is the local system journal */
+	/* "journal" is the local system journal */
 	if (strcmp(path, SR_JOURNAL_SOURCE) == 0) {
 		if ((status = sr_input_new(ctx, SR_INPUT_ARCHIVE, path, &in,
 			 err)) != SR_OK)
@@ -442,11 +442,11 @@ sr_input_open_flags(struct sr_ctx *ctx, const char *path, unsigned flags,
 		in->kind = SR_INPUT_DIR;
 		in->fd = fd;
 		status = sr_input_dir_scan(in, err);
-		/* added by journal: journal files below the directory */
+		/* Journal files below the directory. */
 		if (status == SR_OK)
 			status = sr_journal_load_dir(in, err);
 	} else if (sr_journal_magic(fd)) {
-		/* added by journal: a journal file */
+		/* A journal file. */
 		in->kind = SR_INPUT_ARCHIVE;
 		in->fd = fd;
 		status = sr_journal_load_file(in, err);
@@ -477,7 +477,7 @@ sr_input_close(struct sr_input *in)
 
 	if (in == NULL)
 		return;
-	sr_journal_free(in->journal); /* added by journal: before in->fd */
+	sr_journal_free(in->journal); /* before in->fd */
 	for (i = 0; i < in->n; i++)
 		member_release(&in->m[i]);
 	free(in->m);
@@ -727,7 +727,7 @@ sr_stream_open(struct sr_input *in, const char *member, unsigned flags,
 		s->src.base = m->off;
 		s->src.len = m->len;
 		break;
-	case SR_MDATA_JOURNAL: /* added by journal */
+	case SR_MDATA_JOURNAL:
 		if ((status = sr_journal_src(in, m, &s->src, err)) != SR_OK)
 			goto fail;
 		/* Messages as they were logged: never decoded. */
