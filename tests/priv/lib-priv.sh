@@ -82,10 +82,9 @@ priv_cleanup() {
 	rm -rf "$TMP"
 }
 
-# A private tmux server; its socket lives (and goes) with $TMP.
-tm() {
-	tmux -S "$TMP/tmux" -f /dev/null "$@"
-}
+# Panes keep more scrollback here (see history-limit in login).
+SR_PANE_LINES=3000
+. "$SR_SRCDIR/tests/lib-tmux.sh"
 
 # priv_root: the test root, root-owned 0755 on a path whose every
 # directory is root's and not group/other-writable.
@@ -281,30 +280,6 @@ ssh_run() {
 
 # ---------------------------------------------------------------------
 # Interactive logins in tmux (a real outer terminal for ssh -tt).
-
-pane() {
-	tm capture-pane -p -J -S -3000 -t "$1" 2>/dev/null || :
-}
-
-pane_has() { # NAME REGEX MIN
-	[ "$(pane "$1" | grep -E -c -- "$2")" -ge "$3" ]
-}
-
-# wait_pane NAME REGEX [MIN [SECONDS]]: a counted check.
-wait_pane() {
-	sr_steps=$((sr_steps + 1))
-	if wait_for "${4:-20}" pane_has "$1" "$2" "${3:-1}"; then
-		return 0
-	fi
-	fail "$1: the terminal never showed /$2/ (${3:-1} times); screen:"
-	pane "$1" | grep -v '^$' | tail -15
-	return 1
-}
-
-typeline() {
-	tm send-keys -t "$1" -l -- "$2"
-	tm send-keys -t "$1" Enter
-}
 
 # login NAME USER [SSH-OPTIONS]: an interactive ssh -tt login in tmux
 # window NAME (100x30); its exit status goes to $TMP/rc.NAME.
