@@ -283,9 +283,10 @@ sr_args_redact_rules(const struct sr_args *a, int opt, char ***rules, size_t *n)
 	path = sr_args_config(a, &flags);
 	sr_error_clear(&err);
 	st = sr_config_load(path, flags, &cfg, &err);
-	if (st == SR_WARN && !a->quiet)
-		sr_warn_error("warning:", &err);
-	else if (st != SR_OK) {
+	if (st == SR_WARN) {
+		if (!a->quiet)
+			sr_warn_error("warning:", &err);
+	} else if (st != SR_OK) {
 		/* Not without the rules it may hold: secrets would show. */
 		sr_warn_error("cannot read", &err);
 		sr_config_free(cfg);

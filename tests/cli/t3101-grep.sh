@@ -107,4 +107,14 @@ step grep-commands-sudo 0 grep --commands . \
     --source "$S/sudo-io/sudoers-compressed"
 step grep-commands-input 0 grep --commands . "$S/asciicast/v2-input-password.cast"
 step grep-all 0 grep --all 'echo|sudo' "$S/asciicast/v2-input-password.cast"
+# A config that does not count (others may write it) is a warning, and
+# -q only silences it: the same exit status either way.
+printf 'redact_rules =\n' >"$TMP/loose.conf"
+chmod 0666 "$TMP/loose.conf"
+run 0 grep --config "$TMP/loose.conf" typed-input \
+    "$S/asciicast/v2-input-password.cast"
+expect_grep "$TMP/err" 'warning' "loose config: warns"
+run 0 grep -q --config "$TMP/loose.conf" typed-input \
+    "$S/asciicast/v2-input-password.cast"
+expect_eq "$(cat "$TMP/err")" "" "loose config, -q: silent"
 finish
