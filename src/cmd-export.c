@@ -637,9 +637,12 @@ export_one(struct xstate *x, struct sr_catalog *cat, size_t entry,
 		sr_error_clear(&err);
 		if (sr_follow_reopen(x->a->ctx, cat, entry, &in, &r, &s,
 			&err) != SR_OK) {
-			/* Being replaced or not yet whole: try again. */
+			/*
+			 * Being replaced or not yet whole: try again.  The
+			 * first reader is drained, so it gives nothing; seen
+			 * still counts what was exported.
+			 */
 			r = r0;
-			seen = UINT64_MAX; /* nothing more from the old one */
 			continue;
 		}
 	}
