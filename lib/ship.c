@@ -1,4 +1,19 @@
 /* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The sessrec authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
 
 /*
  * Shipping events: RFC 5424 syslog and the journal's native protocol,
@@ -70,10 +85,28 @@ ship_errno(struct sr_ship *s, struct sr_error *err, enum sr_errcat cat,
 {
 	int r;
 
-	r = sr_error_set(err, SR_FAILED, cat, s != NULL ? s->path : NULL, NULL,
-	    "%s: %s", what, strerror(errnum));
+	r = sr_error_set(err, SR_FAILED, cat, s->path, NULL, "%s: %s", what,
+	    strerror(errnum));
 	if (err != NULL)
 		err->errnum = errnum;
+	return (r);
+}
+
+static int drop(struct sr_ship *, struct sr_error *, enum sr_errcat,
+    const char *, ...) SR_PRINTF(4, 5);
+
+/* Counts the event as dropped and says why: SR_FAILED. */
+static int
+drop(struct sr_ship *s, struct sr_error *err, enum sr_errcat cat,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	s->dropped++;
+	va_start(ap, fmt);
+	r = sr_error_vset(err, SR_FAILED, cat, s->path, NULL, fmt, ap);
+	va_end(ap);
 	return (r);
 }
 
@@ -491,12 +524,10 @@ build_syslog(struct sr_ship *s, int severity, const char *msgid,
 		    sizeof(" truncated=\"1\"") - 1;
 		fixed = s->out.len + sdl + (len > 0);
 	}
-	if (fixed > s->max) {
-		s->dropped++;
-		return (sr_error_set(err, SR_FAILED, SR_E_LIMIT, s->path, NULL,
+	if (fixed > s->max)
+		return (drop(s, err, SR_E_LIMIT,
 		    "header and structured data exceed the %zu-byte cap",
 		    s->max));
-	}
 	room = s->max - fixed;
 	if (s->sd.len == 0 && !*truncated)
 		r = sr_buf_putc(&s->out, '-');
@@ -519,9 +550,7 @@ build_syslog(struct sr_ship *s, int severity, const char *msgid,
 		goto toolarge;
 	return (SR_OK);
 toolarge:
-	s->dropped++;
-	return (sr_error_set(err, SR_FAILED, r, s->path, NULL,
-	    "cannot build the message"));
+	return (drop(s, err, r, "cannot build the message"));
 }
 
 static int
@@ -549,14 +578,9 @@ build_journal(struct sr_ship *s, int severity, const char *msgid,
 		/* The overhead of MESSAGE itself, then the flag. */
 		need = s->out.len + sizeof(tflag) - 1 +
 		    journal_field_size("MESSAGE", msg, 0);
-		if (need > s->max) {
-			s->dropped++;
-			return (sr_error_set(err, SR_FAILED, SR_E_LIMIT,
-			    s->path, NULL,
-			    "journal fields exceed the "
-			    "%zu-byte cap",
-			    s->max));
-		}
+		if (need > s->max)
+			return (drop(s, err, SR_E_LIMIT,
+			    "journal fields exceed the %zu-byte cap", s->max));
 		room = s->max - need;
 		if ((r = sr_buf_append(&s->out, tflag, sizeof(tflag) - 1)) !=
 		    SR_E_NONE)
@@ -568,9 +592,7 @@ build_journal(struct sr_ship *s, int severity, const char *msgid,
 		goto toolarge;
 	return (SR_OK);
 toolarge:
-	s->dropped++;
-	return (sr_error_set(err, SR_FAILED, r, s->path, NULL,
-	    "cannot build the message"));
+	return (drop(s, err, r, "cannot build the message"));
 }
 
 static int
@@ -663,29 +685,23 @@ sr_ship_journal_fields(struct sr_ship *s, const struct sr_ship_kv *f, size_t n,
 	size_t i;
 	int r = SR_E_NONE;
 
-	if (s->kind != SR_SHIP_JOURNAL) {
-		s->dropped++;
-		return (sr_error_set(err, SR_FAILED, SR_E_MISUSE, s->path, NULL,
-		    "raw fields need the journal"));
-	}
+	if (s->kind != SR_SHIP_JOURNAL)
+		return (
+		    drop(s, err, SR_E_MISUSE, "raw fields need the journal"));
 	sr_buf_reset(&s->out);
 	for (i = 0; i < n && r == SR_E_NONE; i++) {
 		if (f[i].value == NULL)
 			continue;
-		if (!journal_name_ok(f[i].key)) {
-			s->dropped++;
-			return (sr_error_set(err, SR_FAILED, SR_E_MISUSE,
-			    s->path, NULL, "bad journal field name '%s'",
+		if (!journal_name_ok(f[i].key))
+			return (drop(s, err, SR_E_MISUSE,
+			    "bad journal field name '%s'",
 			    f[i].key != NULL ? f[i].key : ""));
-		}
 		r = journal_field(&s->out, f[i].key, f[i].value,
 		    strlen(f[i].value));
 	}
-	if (r != SR_E_NONE || s->out.len > s->max) {
-		s->dropped++;
-		return (sr_error_set(err, SR_FAILED, SR_E_LIMIT, s->path, NULL,
+	if (r != SR_E_NONE || s->out.len > s->max)
+		return (drop(s, err, SR_E_LIMIT,
 		    "journal entry larger than the %zu-byte cap", s->max));
-	}
 	return (ship_send(s, err));
 }
 
@@ -696,11 +712,9 @@ sr_ship_event(struct sr_ship *s, int severity, const char *msgid,
 {
 	int cut, truncated = 0, r;
 
-	if (severity < LOG_EMERG || severity > LOG_DEBUG) {
-		s->dropped++;
-		return (sr_error_set(err, SR_FAILED, SR_E_MISUSE, s->path, NULL,
-		    "invalid syslog severity %d", severity));
-	}
+	if (severity < LOG_EMERG || severity > LOG_DEBUG)
+		return (drop(s, err, SR_E_MISUSE, "invalid syslog severity %d",
+		    severity));
 	if (json == NULL)
 		len = 0;
 	if ((r = build_sd(s, sd, nsd, &cut, err)) != SR_OK) {

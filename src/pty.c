@@ -850,13 +850,28 @@ sr_read_small(const char *path, char *buf, size_t len)
 	return (n);
 }
 
+/* Waits for the go-ahead byte on fd, then closes it; fails as EPERM. */
+static void
+wait_go(int fd, int ep)
+{
+	char go;
+	ssize_t n;
+
+	while ((n = read(fd, &go, 1)) == -1 && errno == EINTR)
+		;
+	if (n != 1) {
+		errno = EPERM;
+		child_fail(ep, 0);
+	}
+	close(fd);
+}
+
 static void __attribute__((noreturn))
 child_exec(const struct sr_relay_cfg *cfg, int s, int ep, int gp)
 {
 	sigset_t none, ttou;
 	pid_t cmd;
 	int mp[2];
-	char go;
 	ssize_t n;
 
 	sr_pty_default_signals();
@@ -865,16 +880,8 @@ child_exec(const struct sr_relay_cfg *cfg, int s, int ep, int gp)
 		child_fail(ep, 0);
 	if (dup2(s, 0) == -1 || dup2(s, 1) == -1 || dup2(s, 2) == -1)
 		child_fail(ep, 0);
-	if (gp >= 0) {
-		/* The recorder first gives up the user's identity. */
-		while ((n = read(gp, &go, 1)) == -1 && errno == EINTR)
-			;
-		if (n != 1) {
-			errno = EPERM;
-			child_fail(ep, 0);
-		}
-		close(gp);
-	}
+	if (gp >= 0) /* the recorder first gives up the user's identity */
+		wait_go(gp, ep);
 	/* Nothing of the recorder's leaks into the session. */
 	close_from(ep);
 	mp[0] = mp[1] = -1;
@@ -900,13 +907,7 @@ child_exec(const struct sr_relay_cfg *cfg, int s, int ep, int gp)
 	}
 	if (mp[0] >= 0) {
 		close(mp[1]);
-		while ((n = read(mp[0], &go, 1)) == -1 && errno == EINTR)
-			;
-		if (n != 1) {
-			errno = EPERM;
-			child_fail(ep, 0);
-		}
-		close(mp[0]);
+		wait_go(mp[0], ep);
 	}
 	/* The command, and only it, becomes the user. */
 	if (cfg->child_setup != NULL && cfg->child_setup(cfg->setup_arg) != 0)
@@ -1062,9 +1063,7 @@ spawn_pipes(struct relay *r)
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
 	int ep[2] = { -1, -1 }, gp[2] = { -1, -1 }, i, code;
 	int *all[] = { in, out, err, ep, gp };
-	ssize_t n;
 	pid_t pid;
-	char go;
 
 	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1 ||
 	    pipe2(err, O_CLOEXEC) == -1 || pipe2(ep, O_CLOEXEC) == -1 ||
@@ -1084,12 +1083,7 @@ spawn_pipes(struct relay *r)
 		if (dup2(in[0], 0) == -1 || dup2(out[1], 1) == -1 ||
 		    dup2(err[1], 2) == -1)
 			child_fail(ep[1], 0);
-		while ((n = read(gp[0], &go, 1)) == -1 && errno == EINTR)
-			;
-		if (n != 1) {
-			errno = EPERM;
-			child_fail(ep[1], 0);
-		}
+		wait_go(gp[0], ep[1]);
 		if (cfg->child_setup != NULL &&
 		    cfg->child_setup(cfg->setup_arg) != 0)
 			child_fail(ep[1], 0);
@@ -1122,7 +1116,7 @@ spawn_pipes(struct relay *r)
 	return (0);
 }
 
-/* The foreground process of the session's pty, for masking markers. */
+/* The name of process pid, sanitized; "?" when unknown. */
 static void
 pid_comm(pid_t pid, char *buf, size_t len)
 {
@@ -1143,6 +1137,7 @@ pid_comm(pid_t pid, char *buf, size_t len)
 	sr_pty_sanitize(buf);
 }
 
+/* The foreground process of the session's pty, for masking markers. */
 static void
 fg_name(const struct relay *r, char *buf, size_t len)
 {
@@ -1546,6 +1541,13 @@ fg_leaf(pid_t pid)
 	return (pid);
 }
 
+/* Whether changes of user are marked: only a pty has a foreground. */
+static int
+marking(const struct relay *r)
+{
+	return (r->cfg->mark_uid_changes && !r->pipes);
+}
+
 /* How often to look at the foreground, in ms. */
 static int
 fg_interval(const struct relay *r, int64_t t)
@@ -1580,7 +1582,7 @@ suid_watch_open(struct relay *r)
 
 	if ((r->suidw = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
 		return;
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (i = 0; i < nitems(dirs); i++) {
 		/* /bin is /usr/bin on merged /usr: read it once. */
 		if (lstat(dirs[i], &st) == -1 || !S_ISDIR(st.st_mode) ||
 		    (d = opendir(dirs[i])) == NULL)
@@ -1635,7 +1637,7 @@ check_fg_uid(struct relay *r, int now)
 	long uid;
 	int len;
 
-	if (!r->cfg->mark_uid_changes)
+	if (!marking(r))
 		return;
 	t = sr_mono_ns();
 	if (now)
@@ -1684,10 +1686,14 @@ read_input(struct relay *r)
 		}
 		return;
 	}
-	/* Enter: look before the next command starts, so "from" is right. */
-	check_fg_uid(r,
-	    memchr(r->ibuf, '\r', (size_t)k) != NULL ||
-		memchr(r->ibuf, '\n', (size_t)k) != NULL);
+	/*
+	 * Enter: look before the next command starts, so "from" is right
+	 * (relay_loop has just looked at the rate it keeps).
+	 */
+	if (marking(r) &&
+	    (memchr(r->ibuf, '\r', (size_t)k) != NULL ||
+		memchr(r->ibuf, '\n', (size_t)k) != NULL))
+		check_fg_uid(r, 1);
 	if (r->cfg->record_input)
 		input_events(r, r->ibuf, (size_t)k);
 	r->ilen = (size_t)k;
@@ -1701,7 +1707,6 @@ read_fd(struct relay *r, int fd, enum sr_stream_id stream, int out, int *eof)
 	size_t n = 0, max = READ_MAX;
 	ssize_t k;
 
-	check_fg_uid(r, 0);
 	if (!r->mdrop) {
 		pthread_mutex_lock(&r->mu);
 		max = q_room(r, QUEUE_SLACK);
@@ -1754,18 +1759,15 @@ read_output(struct relay *r)
 		    &r->master_eof);
 		return;
 	}
-	if (!r->out_eof)
-		read_fd(r, r->master, SR_STREAM_STDOUT, STDOUT_FILENO,
-		    &r->out_eof);
+	read_fd(r, r->master, SR_STREAM_STDOUT, STDOUT_FILENO, &r->out_eof);
 	r->master_eof = r->out_eof && r->err_eof;
 }
 
+/* Pipe mode only: relay_loop polls each pipe until its end. */
 static void
 read_errors(struct relay *r)
 {
-	if (!r->err_eof)
-		read_fd(r, r->errfd, SR_STREAM_STDERR, STDERR_FILENO,
-		    &r->err_eof);
+	read_fd(r, r->errfd, SR_STREAM_STDERR, STDERR_FILENO, &r->err_eof);
 	r->master_eof = r->out_eof && r->err_eof;
 }
 
@@ -1951,7 +1953,7 @@ relay_loop(struct relay *r)
 		if (!ready && !r->mdrop)
 			timeout = min_timeout(timeout,
 			    ms_until(r, r->full_since + r->stall_ns));
-		if (r->cfg->mark_uid_changes) /* su without output */
+		if (marking(r)) /* su without output */
 			timeout =
 			    min_timeout(timeout, fg_interval(r, sr_mono_ns()));
 		if (poll(pfd, (nfds_t)npfd, timeout) == -1) {
@@ -2110,7 +2112,7 @@ sr_relay_run(const struct sr_relay_cfg *cfg, struct sr_tty *tty)
 	if ((code = r->pipes ? spawn_pipes(r) : spawn(r)) != 0)
 		return (relay_abort(r, cfg, code));
 	/* As the account: only what it may read is watched. */
-	if (cfg->mark_uid_changes && !r->pipes)
+	if (marking(r))
 		suid_watch_open(r);
 	/* Look for a child that ended at once. */
 	on_signal(SIGCHLD);

@@ -160,13 +160,17 @@ raise_limits(struct priv *p)
 	}
 }
 
+/* The user's limits back, and the user's directory (home, else /). */
 static void
-restore_limits(const struct priv *p)
+restore_user(const struct priv *p)
 {
 	size_t i;
 
 	for (i = 0; i < nitems(user_limits); i++)
 		(void)setrlimit(user_limits[i], &p->saved[i]);
+	if ((p->cwd == NULL || chdir(p->cwd) != 0) &&
+	    (p->home == NULL || chdir(p->home) != 0))
+		(void)chdir("/");
 }
 
 /* Becomes the user for good; -1 with errno set when it cannot. */
@@ -197,10 +201,7 @@ child_setup(void *arg)
 		return (-1);
 	/* After the change: a change of credentials clears it. */
 	(void)prctl(PR_SET_PDEATHSIG, SIGHUP);
-	restore_limits(p);
-	if ((p->cwd == NULL || chdir(p->cwd) != 0) &&
-	    (p->home == NULL || chdir(p->home) != 0))
-		(void)chdir("/");
+	restore_user(p);
 	return (0);
 }
 
@@ -587,10 +588,7 @@ static void __attribute__((noreturn)) exec_unrecorded(struct priv *p,
 	if (become_user(p) != 0)
 		sr_errx(REC_EXIT, "cannot become the user: %s",
 		    strerror(errno));
-	restore_limits(p);
-	if ((p->cwd == NULL || chdir(p->cwd) != 0) &&
-	    (p->home == NULL || chdir(p->home) != 0))
-		(void)chdir("/");
+	restore_user(p);
 	rec_term(term, sizeof(term), t);
 	extra[0] = (char *)shellvar;
 	extra[1] = NULL;

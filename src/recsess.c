@@ -161,7 +161,6 @@ rec_load_config(const char *path, unsigned flags, int quiet)
 	return (c);
 }
 
-/* Configuration first, the command line over it. */
 void
 rec_who_init(struct rec_who *w, uid_t uid)
 {
@@ -761,12 +760,7 @@ rec_secure_mode(void)
 #endif
 }
 
-/*
- * The command's environment (SECURITY.md P2): ours, with TERM as it is
- * recorded (checked characters, at most TERM_MAX) and, when we run
- * set-id, no LD_* variable.  termvar holds "TERM=..."; the strings are
- * borrowed from environ; the caller frees the array.
- */
+/* TERM for a set-id recorder's command: a plain name, else "dumb". */
 void
 rec_term(char *out, size_t len, const char *term)
 {
@@ -856,13 +850,28 @@ struct rec_ship {
 	int64_t t0_mono;
 };
 
+/* Adds a sender; one that cannot be opened is logged and left out. */
+static void
+ship_add(struct rec_ship *rs, enum sr_ship_kind kind, const char *path,
+    const char *what, const char *sid)
+{
+	struct sr_error err;
+	struct sr_ship *sh;
+
+	sr_error_clear(&err);
+	if (sr_ship_open(kind, path, "sessrec", &sh, &err) == SR_OK)
+		rs->sh[rs->n++] = sh;
+	else
+		syslog(LOG_AUTHPRIV | LOG_WARNING,
+		    "session %s: cannot ship events to %s: %s", sid, what,
+		    err.msg);
+}
+
 static void
 ship_open(struct rec_ship *rs, const struct rec_job *j,
     const struct sr_rec_meta *m)
 {
 	const struct rec_settings *s = j->s;
-	struct sr_error err;
-	struct sr_ship *sh;
 	char uid[32], real[PATH_MAX];
 	unsigned ship;
 
@@ -911,24 +920,12 @@ ship_open(struct rec_ship *rs, const struct rec_job *j,
 		ship &= ~REC_SHIP_SYSLOG;
 		ship |= REC_SHIP_JOURNAL;
 	}
-	sr_error_clear(&err);
-	if ((ship & REC_SHIP_SYSLOG) &&
-	    sr_ship_open(SR_SHIP_SYSLOG, s->ship_socket, "sessrec", &sh,
-		&err) == SR_OK)
-		rs->sh[rs->n++] = sh;
-	else if (ship & REC_SHIP_SYSLOG)
-		syslog(LOG_AUTHPRIV | LOG_WARNING,
-		    "session %s: cannot ship events to syslog: %s",
-		    m->session_id, err.msg);
-	sr_error_clear(&err);
-	if ((ship & REC_SHIP_JOURNAL) &&
-	    sr_ship_open(SR_SHIP_JOURNAL, s->ship_journal, "sessrec", &sh,
-		&err) == SR_OK)
-		rs->sh[rs->n++] = sh;
-	else if (ship & REC_SHIP_JOURNAL)
-		syslog(LOG_AUTHPRIV | LOG_WARNING,
-		    "session %s: cannot ship events to the journal: %s",
-		    m->session_id, err.msg);
+	if (ship & REC_SHIP_SYSLOG)
+		ship_add(rs, SR_SHIP_SYSLOG, s->ship_socket, "syslog",
+		    m->session_id);
+	if (ship & REC_SHIP_JOURNAL)
+		ship_add(rs, SR_SHIP_JOURNAL, s->ship_journal, "the journal",
+		    m->session_id);
 }
 
 static void
@@ -1294,7 +1291,7 @@ rec_run(struct rec_job *j)
 	char ttyname_buf[PATH_MAX], cwd[PATH_MAX], childterm[TERM_MAX + 1];
 	const char *v;
 	long long luid;
-	int fd, code, secure = j->user_fsuid;
+	int fd, code, setid;
 
 	if (s->input && s->mask != SR_MASK_OFF) {
 		sr_error_clear(&err);
@@ -1309,7 +1306,7 @@ rec_run(struct rec_job *j)
 			    err.msg);
 		}
 	}
-	if (secure)
+	if (j->user_fsuid)
 		check_output_dir(s);
 	key = load_key(s, j->quiet);
 
@@ -1476,13 +1473,13 @@ rec_run(struct rec_job *j)
 			extra[1] = (char *)j->extra_env;
 			extra[2] = NULL;
 			/* Set-id: a TERM that is not a plain name is dumb. */
-			if (rec_secure_mode())
+			setid = rec_secure_mode();
+			if (setid)
 				rec_term(childterm, sizeof(childterm),
 				    getenv("TERM"));
-			rc.envp = envp = rec_child_env(rec_secure_mode()
-				? childterm
-				: m.term,
-			    termvar, sizeof(termvar), rec_secure_mode(), extra);
+			rc.envp = envp =
+			    rec_child_env(setid ? childterm : m.term, termvar,
+				sizeof(termvar), setid, extra);
 		}
 		rc.stall_ns = s->stall_ns;
 		rc.parent_setup = j->parent_setup;
