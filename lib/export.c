@@ -92,19 +92,6 @@ may_complete(const unsigned char *s, size_t n, size_t sub)
 }
 
 static int
-buf_i64(struct sr_buf *b, int64_t v)
-{
-	int r;
-
-	if (v < 0) {
-		if ((r = sr_buf_putc(b, '-')) != 0)
-			return (r);
-		return (sr_buf_u64(b, (uint64_t)0 - (uint64_t)v));
-	}
-	return (sr_buf_u64(b, (uint64_t)v));
-}
-
-static int
 buf_str(struct sr_buf *b, const char *s)
 {
 	return (sr_buf_append(b, s, strlen(s)));
@@ -114,7 +101,7 @@ buf_str(struct sr_buf *b, const char *s)
 static int
 buf_usec(struct sr_buf *b, int64_t us)
 {
-	char frac[7];
+	char frac[6];
 	int64_t f = us % 1000000;
 	int i;
 
@@ -122,7 +109,6 @@ buf_usec(struct sr_buf *b, int64_t us)
 		frac[i] = (char)('0' + f % 10);
 		f /= 10;
 	}
-	frac[6] = '.';
 	if (sr_buf_u64(b, (uint64_t)(us / 1000000)) != 0 ||
 	    sr_buf_putc(b, '.') != 0)
 		return (-1);
@@ -231,7 +217,7 @@ cast_header(struct sr_castw *w)
 	}
 	if (r == 0 && (s->have & SR_HAVE_START) && s->start_ns >= 0)
 		r = buf_str(b, ", \"timestamp\": ") ||
-		    buf_i64(b, s->start_ns / SR_NSEC_PER_SEC);
+		    sr_buf_i64(b, s->start_ns / SR_NSEC_PER_SEC);
 	if (!(w->flags & SR_CASTW_NO_HEADER_EXTRAS)) {
 		if (r == 0 && s->field[SR_F_COMMAND] != NULL)
 			r = buf_str(b, ", \"command\": ") ||
@@ -480,52 +466,282 @@ sr_castw_free(struct sr_castw *w)
 }
 
 /*
- * tlog JSON
+ * tlog JSON: the message builder (shared with lib/recw.c), then the
+ * exporter on it.
  */
 
 enum run { RUN_NONE, RUN_IN_TXT, RUN_OUT_TXT, RUN_IN_BIN, RUN_OUT_BIN };
 
-struct tdir {
-	struct sr_buf txt; /* escaped text */
-	struct sr_buf bin; /* "255,254" */
-	unsigned char hold[4];
-	size_t nhold;
-};
+void
+sr_tlog_enc_init(struct sr_tlog_enc *e, size_t max, unsigned rows,
+    unsigned cols)
+{
+	memset(e, 0, sizeof(*e));
+	sr_buf_init(&e->timing, max);
+	sr_buf_init(&e->in.txt, max);
+	sr_buf_init(&e->in.bin, max);
+	sr_buf_init(&e->out.txt, max);
+	sr_buf_init(&e->out.bin, max);
+	e->rows = rows;
+	e->cols = cols;
+}
+
+void
+sr_tlog_enc_release(struct sr_tlog_enc *e)
+{
+	sr_buf_release(&e->timing);
+	sr_buf_release(&e->in.txt);
+	sr_buf_release(&e->in.bin);
+	sr_buf_release(&e->out.txt);
+	sr_buf_release(&e->out.bin);
+}
+
+/* Closes the open timing run into the timing string. */
+static int
+run_close(struct sr_tlog_enc *e)
+{
+	struct sr_buf *t = &e->timing;
+	static const char mark[] = { 0, '<', '>', '[', ']' };
+	int r;
+
+	if (e->run == RUN_NONE)
+		return (0);
+	r = sr_buf_putc(t, mark[e->run]) || sr_buf_u64(t, e->run_n);
+	if (r == 0 && (e->run == RUN_IN_BIN || e->run == RUN_OUT_BIN))
+		r = sr_buf_putc(t, '/') || sr_buf_u64(t, e->run_b);
+	e->run = RUN_NONE;
+	e->run_n = e->run_b = 0;
+	return (r);
+}
+
+static int
+window_rec(struct sr_tlog_enc *e)
+{
+	if (e->rows == 0 && e->cols == 0)
+		return (0);
+	return (sr_buf_putc(&e->timing, '=') ||
+	    sr_buf_u64(&e->timing, e->cols) || sr_buf_putc(&e->timing, 'x') ||
+	    sr_buf_u64(&e->timing, e->rows));
+}
+
+int
+sr_tlog_enc_at(struct sr_tlog_enc *e, int64_t t_ms)
+{
+	if (!e->in_msg) {
+		e->in_msg = 1;
+		e->pos_ms = e->last_ms = t_ms;
+		return (window_rec(e));
+	}
+	if (t_ms > e->last_ms) {
+		if (run_close(e) || sr_buf_putc(&e->timing, '+') ||
+		    sr_buf_u64(&e->timing, (uint64_t)(t_ms - e->last_ms)))
+			return (-1);
+		e->last_ms = t_ms;
+	}
+	return (0);
+}
+
+int
+sr_tlog_enc_window(struct sr_tlog_enc *e, int64_t t_ms, unsigned rows,
+    unsigned cols)
+{
+	int was = e->in_msg;
+
+	if (was && sr_tlog_enc_at(e, t_ms) != 0)
+		return (-1);
+	e->rows = rows;
+	e->cols = cols;
+	if (!was)
+		return (sr_tlog_enc_at(e, t_ms));
+	return (run_close(e) || window_rec(e));
+}
+
+/* Adds the bytes of one invalid subpart: a placeholder and its bytes. */
+static int
+add_bin(struct sr_tlog_enc *e, struct sr_tlog_dir *d, enum run kind,
+    const unsigned char *s, size_t n)
+{
+	size_t i;
+
+	if (e->run != (int)kind && run_close(e) != 0)
+		return (-1);
+	e->run = kind;
+	e->run_n++;
+	e->run_b += n;
+	if (sr_buf_append(&d->txt, "\xef\xbf\xbd", 3) != 0)
+		return (-1);
+	for (i = 0; i < n; i++)
+		if ((d->bin.len > 0 && sr_buf_putc(&d->bin, ',') != 0) ||
+		    sr_buf_u64(&d->bin, s[i]) != 0)
+			return (-1);
+	return (0);
+}
+
+/*
+ * Encodes s[0..n) of one direction: valid runs as text (counted in
+ * characters), each maximal invalid subpart as a placeholder plus its
+ * bytes, and a character cut at the end held unless final.
+ */
+static int
+encode(struct sr_tlog_enc *e, int out, const unsigned char *s, size_t n,
+    int final)
+{
+	struct sr_tlog_dir *d = out ? &e->out : &e->in;
+	enum run trun = out ? RUN_OUT_TXT : RUN_IN_TXT;
+	enum run brun = out ? RUN_OUT_BIN : RUN_IN_BIN;
+	size_t i = 0, j, sub, chars;
+
+	if (sr_buf_reserve(&d->txt, n * 6 + 4) != 0)
+		return (-1);
+	while (i < n) {
+		j = i + valid_run(s + i, n - i, &chars);
+		if (j > i) {
+			if (e->run != (int)trun && run_close(e) != 0)
+				return (-1);
+			e->run = trun;
+			e->run_n += chars;
+			sr_str_json_text(&d->txt, s + i, j - i);
+			i = j;
+		}
+		if (i == n)
+			break;
+		(void)sr_utf8_seq(s + i, n - i, &sub);
+		if (!final && may_complete(s + i, n - i, sub)) {
+			memcpy(d->hold, s + i, sub);
+			d->nhold = sub;
+			break;
+		}
+		if (add_bin(e, d, brun, s + i, sub) != 0)
+			return (-1);
+		i += sub;
+	}
+	return (0);
+}
+
+/* Encodes the character held in d, then s[0..n), as one text. */
+static int
+text_after_hold(struct sr_tlog_enc *e, struct sr_tlog_dir *d, int out,
+    const unsigned char *s, size_t n)
+{
+	unsigned char tmp[4 + SR_TLOG_SLICE_MAX];
+	size_t h = d->nhold;
+
+	if (n > SR_TLOG_SLICE_MAX)
+		return (-1);
+	memcpy(tmp, d->hold, h);
+	memcpy(tmp + h, s, n);
+	d->nhold = 0;
+	return (encode(e, out, tmp, h + n, 0));
+}
+
+int
+sr_tlog_enc_text(struct sr_tlog_enc *e, int out, const unsigned char *s,
+    size_t n)
+{
+	struct sr_tlog_dir *d = out ? &e->out : &e->in;
+
+	if (d->nhold == 0)
+		return (encode(e, out, s, n, 0));
+	/* A character cut at the last call goes first. */
+	return (text_after_hold(e, d, out, s, n));
+}
+
+int
+sr_tlog_enc_flush(struct sr_tlog_enc *e, int out)
+{
+	struct sr_tlog_dir *d = out ? &e->out : &e->in;
+	unsigned char tmp[4];
+	size_t n = d->nhold;
+
+	if (n == 0)
+		return (0);
+	memcpy(tmp, d->hold, n);
+	d->nhold = 0;
+	return (encode(e, out, tmp, n, 1));
+}
+
+size_t
+sr_tlog_enc_len(const struct sr_tlog_enc *e)
+{
+	return (e->timing.len + e->in.txt.len + e->in.bin.len + e->out.txt.len +
+	    e->out.bin.len);
+}
+
+int
+sr_tlog_enc_message(struct sr_tlog_enc *e, struct sr_buf *p,
+    const struct sr_buf *envelope, uint64_t id, int timed, int64_t start_ms)
+{
+	int64_t tms;
+	int r;
+
+	r = run_close(e) || sr_buf_append(p, envelope->data, envelope->len) ||
+	    sr_buf_u64(p, id) || buf_str(p, ",\"pos\":") ||
+	    sr_buf_i64(p, e->pos_ms);
+	if (r == 0 && timed) {
+		tms = start_ms + e->pos_ms;
+		r = buf_str(p, ",\"time\":") || sr_buf_i64(p, tms / 1000) ||
+		    sr_buf_append(p,
+			(char[]){ '.', (char)('0' + tms % 1000 / 100),
+			    (char)('0' + tms % 100 / 10),
+			    (char)('0' + tms % 10) },
+			4);
+	}
+	return (r || buf_str(p, ",\"timing\":\"") ||
+	    sr_buf_append(p, e->timing.data, e->timing.len) ||
+	    buf_str(p, "\",\"in_txt\":\"") ||
+	    sr_buf_append(p, e->in.txt.data, e->in.txt.len) ||
+	    buf_str(p, "\",\"in_bin\":[") ||
+	    sr_buf_append(p, e->in.bin.data, e->in.bin.len) ||
+	    buf_str(p, "],\"out_txt\":\"") ||
+	    sr_buf_append(p, e->out.txt.data, e->out.txt.len) ||
+	    buf_str(p, "\",\"out_bin\":[") ||
+	    sr_buf_append(p, e->out.bin.data, e->out.bin.len) ||
+	    sr_buf_putc(p, ']'));
+}
+
+void
+sr_tlog_enc_next(struct sr_tlog_enc *e)
+{
+	e->in_msg = 0;
+	sr_buf_reset(&e->timing);
+	sr_buf_reset(&e->in.txt);
+	sr_buf_reset(&e->in.bin);
+	sr_buf_reset(&e->out.txt);
+	sr_buf_reset(&e->out.bin);
+}
+
+/* A metadata string of the envelope: cut, NULL as "". */
+static int
+env_str(struct sr_buf *b, const char *k, const char *v)
+{
+	return (buf_str(b, k) ||
+	    sr_str_json(b, v != NULL ? v : "",
+		v != NULL ? strnlen(v, 4096) : 0));
+}
+
+int
+sr_tlog_envelope(struct sr_buf *b, const char *host, const char *rec,
+    const char *user, const char *term, uint64_t session)
+{
+	return (env_str(b, "{\"ver\":\"2.3\",\"host\":", host) ||
+	    env_str(b, ",\"rec\":", rec) || env_str(b, ",\"user\":", user) ||
+	    env_str(b, ",\"term\":", term) || buf_str(b, ",\"session\":") ||
+	    sr_buf_u64(b, session) || buf_str(b, ",\"id\":"));
+}
 
 struct sr_tlogw {
 	sr_export_fn fn;
 	void *arg;
 	struct sr_buf envelope; /* {"ver":...,"id": */
-	struct sr_buf timing;
 	struct sr_buf msg;
-	struct tdir in, out;
-	enum run run;
-	uint64_t run_n, run_b;
-	int in_msg;
-	int64_t pos_ms, last_ms; /* message start, last record */
+	struct sr_tlog_enc enc;
 	int64_t last_ns;
 	int64_t start_ms; /* wall clock of pos 0, -1 unknown */
 	uint64_t next_id;
-	unsigned rows, cols;
 	size_t payload;
 	int64_t latency_ms;
 	struct sr_error err;
 };
-
-static void
-tdir_init(struct tdir *d)
-{
-	sr_buf_init(&d->txt, LINE_MAX_BYTES);
-	sr_buf_init(&d->bin, LINE_MAX_BYTES);
-	d->nhold = 0;
-}
-
-static void
-tdir_release(struct tdir *d)
-{
-	sr_buf_release(&d->txt);
-	sr_buf_release(&d->bin);
-}
 
 void
 sr_tlogw_opts_session(struct sr_tlogw_opts *o, const struct sr_session *s)
@@ -553,8 +769,6 @@ sr_tlogw_new(const struct sr_tlogw_opts *o, sr_export_fn fn, void *arg,
     struct sr_tlogw **wp, struct sr_error *err)
 {
 	struct sr_tlogw *w;
-	struct sr_buf *e;
-	int r;
 
 	*wp = NULL;
 	if ((w = calloc(1, sizeof(*w))) == NULL)
@@ -562,13 +776,9 @@ sr_tlogw_new(const struct sr_tlogw_opts *o, sr_export_fn fn, void *arg,
 	w->fn = fn;
 	w->arg = arg;
 	sr_buf_init(&w->envelope, 64 * 1024);
-	sr_buf_init(&w->timing, LINE_MAX_BYTES);
 	sr_buf_init(&w->msg, 4 * LINE_MAX_BYTES);
-	tdir_init(&w->in);
-	tdir_init(&w->out);
+	sr_tlog_enc_init(&w->enc, LINE_MAX_BYTES, o->rows, o->cols);
 	w->next_id = 1;
-	w->rows = o->rows;
-	w->cols = o->cols;
 	w->start_ms = o->start_ns > 0 ? o->start_ns / SR_NSEC_PER_MSEC : -1;
 	w->payload = o->payload > 0 ? o->payload : TLOG_PAYLOAD_DEFAULT;
 	w->latency_ms =
@@ -578,23 +788,8 @@ sr_tlogw_new(const struct sr_tlogw_opts *o, sr_export_fn fn, void *arg,
 		w->latency_ms = 1;
 	sr_error_clear(&w->err);
 	/* Metadata strings are cut: the envelope comes with every message. */
-	e = &w->envelope;
-	r = buf_str(e, "{\"ver\":\"2.3\",\"host\":") ||
-	    sr_str_json(e, o->host ? o->host : "",
-		o->host ? strnlen(o->host, 4096) : 0) ||
-	    buf_str(e, ",\"rec\":") ||
-	    sr_str_json(e, o->rec ? o->rec : "",
-		o->rec ? strnlen(o->rec, 4096) : 0) ||
-	    buf_str(e, ",\"user\":") ||
-	    sr_str_json(e, o->user ? o->user : "",
-		o->user ? strnlen(o->user, 4096) : 0) ||
-	    buf_str(e, ",\"term\":") ||
-	    sr_str_json(e, o->term ? o->term : "",
-		o->term ? strnlen(o->term, 4096) : 0) ||
-	    buf_str(e, ",\"session\":") ||
-	    sr_buf_u64(e, o->session != 0 ? o->session : 4294967295U) ||
-	    buf_str(e, ",\"id\":");
-	if (r != 0) {
+	if (sr_tlog_envelope(&w->envelope, o->host, o->rec, o->user, o->term,
+		o->session != 0 ? o->session : 4294967295U) != 0) {
 		sr_tlogw_free(w);
 		return (nomem(err));
 	}
@@ -602,182 +797,43 @@ sr_tlogw_new(const struct sr_tlogw_opts *o, sr_export_fn fn, void *arg,
 	return (SR_OK);
 }
 
-static int
-run_close(struct sr_tlogw *w)
-{
-	struct sr_buf *t = &w->timing;
-	static const char mark[] = { 0, '<', '>', '[', ']' };
-	int r = 0;
-
-	if (w->run == RUN_NONE)
-		return (0);
-	r = sr_buf_putc(t, mark[w->run]) || sr_buf_u64(t, w->run_n);
-	if (r == 0 && (w->run == RUN_IN_BIN || w->run == RUN_OUT_BIN))
-		r = sr_buf_putc(t, '/') || sr_buf_u64(t, w->run_b);
-	w->run = RUN_NONE;
-	w->run_n = w->run_b = 0;
-	return (r);
-}
-
-static int
-window_rec(struct sr_tlogw *w)
-{
-	if (w->rows == 0 && w->cols == 0)
-		return (0);
-	return (sr_buf_putc(&w->timing, '=') ||
-	    sr_buf_u64(&w->timing, w->cols) || sr_buf_putc(&w->timing, 'x') ||
-	    sr_buf_u64(&w->timing, w->rows));
-}
-
 /* Writes the open message through the callback. */
 static int
 msg_close(struct sr_tlogw *w)
 {
 	struct sr_buf *p = &w->msg;
-	int64_t tms;
-	int r;
 
-	if (!w->in_msg)
+	if (!w->enc.in_msg)
 		return (SR_OK);
 	sr_buf_reset(p);
-	r = run_close(w) ||
-	    sr_buf_append(p, w->envelope.data, w->envelope.len) ||
-	    sr_buf_u64(p, w->next_id) || buf_str(p, ",\"pos\":") ||
-	    buf_i64(p, w->pos_ms);
-	if (r == 0 && w->start_ms >= 0) {
-		tms = w->start_ms + w->pos_ms;
-		r = buf_str(p, ",\"time\":") || buf_i64(p, tms / 1000) ||
-		    sr_buf_append(p,
-			(char[]){ '.', (char)('0' + tms % 1000 / 100),
-			    (char)('0' + tms % 100 / 10),
-			    (char)('0' + tms % 10) },
-			4);
-	}
-	r = r || buf_str(p, ",\"timing\":\"") ||
-	    sr_buf_append(p, w->timing.data, w->timing.len) ||
-	    buf_str(p, "\",\"in_txt\":\"") ||
-	    sr_buf_append(p, w->in.txt.data, w->in.txt.len) ||
-	    buf_str(p, "\",\"in_bin\":[") ||
-	    sr_buf_append(p, w->in.bin.data, w->in.bin.len) ||
-	    buf_str(p, "],\"out_txt\":\"") ||
-	    sr_buf_append(p, w->out.txt.data, w->out.txt.len) ||
-	    buf_str(p, "\",\"out_bin\":[") ||
-	    sr_buf_append(p, w->out.bin.data, w->out.bin.len) ||
-	    buf_str(p, "]}");
-	if (r != 0)
+	if (sr_tlog_enc_message(&w->enc, p, &w->envelope, w->next_id,
+		w->start_ms >= 0, w->start_ms) != 0 ||
+	    sr_buf_putc(p, '}') != 0)
 		return (nomem(&w->err));
 	w->next_id++;
-	w->in_msg = 0;
-	sr_buf_reset(&w->timing);
-	sr_buf_reset(&w->in.txt);
-	sr_buf_reset(&w->in.bin);
-	sr_buf_reset(&w->out.txt);
-	sr_buf_reset(&w->out.bin);
+	sr_tlog_enc_next(&w->enc);
 	return (emit(&w->err, w->fn, w->arg, p->data, p->len));
 }
 
-static size_t
-msg_used(const struct sr_tlogw *w)
-{
-	return (w->timing.len + w->in.txt.len + w->in.bin.len + w->out.txt.len +
-	    w->out.bin.len);
-}
-
-/*
- * Makes a message open at t_ms: closes one that is full or too old,
- * starts one (restating the window, as tlog-rec does), or adds the delay.
- */
+/* Makes a message open at t_ms, closing one that is full or too old. */
 static int
 msg_at(struct sr_tlogw *w, int64_t t_ms)
 {
 	int r;
 
-	if (w->in_msg &&
-	    (msg_used(w) >= w->payload || t_ms - w->pos_ms >= w->latency_ms) &&
+	if (w->enc.in_msg &&
+	    (sr_tlog_enc_len(&w->enc) >= w->payload ||
+		t_ms - w->enc.pos_ms >= w->latency_ms) &&
 	    (r = msg_close(w)) != SR_OK)
 		return (r);
-	if (!w->in_msg) {
-		w->in_msg = 1;
-		w->pos_ms = w->last_ms = t_ms;
-		return (window_rec(w) ? nomem(&w->err) : SR_OK);
-	}
-	if (t_ms > w->last_ms) {
-		if (run_close(w) || sr_buf_putc(&w->timing, '+') ||
-		    sr_buf_u64(&w->timing, (uint64_t)(t_ms - w->last_ms)))
-			return (nomem(&w->err));
-		w->last_ms = t_ms;
-	}
-	return (SR_OK);
-}
-
-/* Adds the bytes of one invalid subpart: a placeholder and its bytes. */
-static int
-add_bin(struct sr_tlogw *w, struct tdir *d, enum run kind,
-    const unsigned char *s, size_t n)
-{
-	size_t i;
-
-	if (w->run != kind && run_close(w) != 0)
-		return (-1);
-	w->run = kind;
-	w->run_n++;
-	w->run_b += n;
-	if (sr_buf_append(&d->txt, "\xef\xbf\xbd", 3) != 0)
-		return (-1);
-	for (i = 0; i < n; i++)
-		if ((d->bin.len > 0 && sr_buf_putc(&d->bin, ',') != 0) ||
-		    sr_buf_u64(&d->bin, s[i]) != 0)
-			return (-1);
-	return (0);
-}
-
-/*
- * Encodes s[0..n) of one direction: valid runs as text (counted in
- * characters), each maximal invalid subpart as a placeholder plus its
- * bytes, and a character cut at the end held unless final.
- */
-static int
-encode(struct sr_tlogw *w, struct tdir *d, int out, const unsigned char *s,
-    size_t n, int final)
-{
-	enum run trun = out ? RUN_OUT_TXT : RUN_IN_TXT;
-	enum run brun = out ? RUN_OUT_BIN : RUN_IN_BIN;
-	size_t i = 0, j, sub, chars;
-
-	if (sr_buf_reserve(&d->txt, n * 6 + 4) != 0)
-		return (-1);
-	while (i < n) {
-		j = i + valid_run(s + i, n - i, &chars);
-		if (j > i) {
-			if (w->run != trun && run_close(w) != 0)
-				return (-1);
-			w->run = trun;
-			w->run_n += chars;
-			sr_str_json_text(&d->txt, s + i, j - i);
-			i = j;
-		}
-		if (i == n)
-			break;
-		(void)sr_utf8_seq(s + i, n - i, &sub);
-		if (!final && may_complete(s + i, n - i, sub)) {
-			memcpy(d->hold, s + i, sub);
-			d->nhold = sub;
-			break;
-		}
-		if (add_bin(w, d, brun, s + i, sub) != 0)
-			return (-1);
-		i += sub;
-	}
-	return (0);
+	return (sr_tlog_enc_at(&w->enc, t_ms) != 0 ? nomem(&w->err) : SR_OK);
 }
 
 static int
 tlog_data(struct sr_tlogw *w, const struct sr_event *ev, int64_t t_ns, int out)
 {
-	struct tdir *d = out ? &w->out : &w->in;
 	const unsigned char *s = ev->data;
-	unsigned char tmp[4 + SLICE_MAX];
-	size_t n = ev->len, take, h, used, room;
+	size_t n = ev->len, take, used, room;
 	int64_t tms = t_ns / SR_NSEC_PER_MSEC;
 	int r;
 
@@ -788,22 +844,14 @@ tlog_data(struct sr_tlogw *w, const struct sr_event *ev, int64_t t_ns, int out)
 		 * A slice that cannot overflow the payload by much: text
 		 * grows at most sixfold when escaped.
 		 */
-		used = msg_used(w);
+		used = sr_tlog_enc_len(&w->enc);
 		room = used < w->payload ? w->payload - used : 0;
 		take = room / 6 < 64 ? 64 : room / 6;
-		if (take > SLICE_MAX)
-			take = SLICE_MAX;
+		if (take > SR_TLOG_SLICE_MAX)
+			take = SR_TLOG_SLICE_MAX;
 		if (take > n)
 			take = n;
-		if ((h = d->nhold) == 0)
-			r = encode(w, d, out, s, take, 0);
-		else {
-			memcpy(tmp, d->hold, h);
-			memcpy(tmp + h, s, take);
-			d->nhold = 0;
-			r = encode(w, d, out, tmp, h + take, 0);
-		}
-		if (r != 0)
+		if (sr_tlog_enc_text(&w->enc, out, s, take) != 0)
 			return (nomem(&w->err));
 		s += take;
 		n -= take;
@@ -827,25 +875,15 @@ sr_tlogw_event(struct sr_tlogw *w, const struct sr_event *ev)
 			return (SR_OK);
 		return (tlog_data(w, ev, t, ev->type == SR_EV_OUTPUT));
 	case SR_EV_RESIZE:
-		if ((ev->rows == w->rows && ev->cols == w->cols) ||
+		if ((ev->rows == w->enc.rows && ev->cols == w->enc.cols) ||
 		    ev->rows > 65535 || ev->cols > 65535)
 			return (SR_OK);
-		if (!w->in_msg) {
-			/* A new message states the window anyway. */
-			w->rows = ev->rows;
-			w->cols = ev->cols;
-			return (msg_at(w, t / SR_NSEC_PER_MSEC));
-		}
-		if ((r = msg_at(w, t / SR_NSEC_PER_MSEC)) != SR_OK)
+		/* A full or old message closes first, as for data. */
+		if (w->enc.in_msg &&
+		    (r = msg_at(w, t / SR_NSEC_PER_MSEC)) != SR_OK)
 			return (r);
-		if (!w->in_msg) {
-			w->rows = ev->rows;
-			w->cols = ev->cols;
-			return (msg_at(w, t / SR_NSEC_PER_MSEC));
-		}
-		w->rows = ev->rows;
-		w->cols = ev->cols;
-		if (run_close(w) != 0 || window_rec(w) != 0)
+		if (sr_tlog_enc_window(&w->enc, t / SR_NSEC_PER_MSEC, ev->rows,
+			ev->cols) != 0)
 			return (nomem(&w->err));
 		return (SR_OK);
 	default:
@@ -855,19 +893,15 @@ sr_tlogw_event(struct sr_tlogw *w, const struct sr_event *ev)
 
 /* Writes a held cut character as invalid bytes. */
 static int
-flush_hold(struct sr_tlogw *w, struct tdir *d, int out)
+flush_hold(struct sr_tlogw *w, int out)
 {
-	unsigned char tmp[4];
-	size_t n = d->nhold;
 	int r;
 
-	if (n == 0)
+	if ((out ? w->enc.out.nhold : w->enc.in.nhold) == 0)
 		return (SR_OK);
-	memcpy(tmp, d->hold, n);
-	d->nhold = 0;
 	if ((r = msg_at(w, w->last_ns / SR_NSEC_PER_MSEC)) != SR_OK)
 		return (r);
-	if (encode(w, d, out, tmp, n, 1) != 0)
+	if (sr_tlog_enc_flush(&w->enc, out) != 0)
 		return (nomem(&w->err));
 	return (SR_OK);
 }
@@ -878,8 +912,8 @@ sr_tlogw_flush(struct sr_tlogw *w, int final)
 	int r;
 
 	if (final &&
-	    ((r = flush_hold(w, &w->in, 0)) != SR_OK ||
-		(r = flush_hold(w, &w->out, 1)) != SR_OK))
+	    ((r = flush_hold(w, 0)) != SR_OK ||
+		(r = flush_hold(w, 1)) != SR_OK))
 		return (r);
 	return (msg_close(w));
 }
@@ -902,10 +936,8 @@ sr_tlogw_free(struct sr_tlogw *w)
 	if (w == NULL)
 		return;
 	sr_buf_release(&w->envelope);
-	sr_buf_release(&w->timing);
 	sr_buf_release(&w->msg);
-	tdir_release(&w->in);
-	tdir_release(&w->out);
+	sr_tlog_enc_release(&w->enc);
 	free(w);
 }
 
@@ -962,7 +994,7 @@ j_int(struct jobj *o, const char *k, int64_t v)
 {
 	j_key(o, k);
 	if (o->r == 0)
-		o->r = buf_i64(o->b, v);
+		o->r = sr_buf_i64(o->b, v);
 }
 
 static void

@@ -120,6 +120,73 @@ void sr_tlogw_free(struct sr_tlogw *);
 void sr_tlogw_opts_session(struct sr_tlogw_opts *, const struct sr_session *);
 
 /*
+ * The tlog 2.3 message builder under sr_tlogw, shared with the native
+ * writer (lib/recw.c), which adds its own members and puts the messages
+ * into chunks: the timing string, in/out text and binary arrays, the
+ * window, and a character cut at the end of one call held for the next.
+ * Functions returning int give 0, or non-zero when out of memory or
+ * past a buffer's max.
+ */
+#define SR_TLOG_SLICE_MAX (16 * 1024) /* bytes per sr_tlog_enc_text() */
+
+struct sr_tlog_dir {
+	struct sr_buf txt; /* JSON-escaped, without quotes */
+	struct sr_buf bin; /* "255,254" */
+	unsigned char hold[4];
+	size_t nhold;
+};
+
+struct sr_tlog_enc {
+	struct sr_buf timing;
+	struct sr_tlog_dir in, out;
+	int run;	       /* the open timing run, not yet in timing */
+	uint64_t run_n, run_b; /* its characters (placeholders), bytes */
+	int in_msg;
+	int64_t pos_ms, last_ms; /* message start, last record */
+	unsigned rows, cols;	 /* the window, 0x0 none */
+};
+
+/* Buffers of at most max bytes each. */
+void sr_tlog_enc_init(struct sr_tlog_enc *, size_t max, unsigned rows,
+    unsigned cols);
+void sr_tlog_enc_release(struct sr_tlog_enc *);
+/* Opens a message at t_ms (stating the window, as tlog-rec does) when
+ * none is open; else adds the delay since the last record. */
+int sr_tlog_enc_at(struct sr_tlog_enc *, int64_t t_ms);
+/* The window changes at t_ms: restated at once in an open message, else
+ * by the message this opens. */
+int sr_tlog_enc_window(struct sr_tlog_enc *, int64_t t_ms, unsigned rows,
+    unsigned cols);
+/*
+ * Adds s[0..n) (n <= SR_TLOG_SLICE_MAX) of one direction to the open
+ * message, after the character held from the last call: valid UTF-8 as
+ * text, each maximal invalid subpart as U+FFFD plus its bytes, and a
+ * character cut at the end held.
+ */
+int sr_tlog_enc_text(struct sr_tlog_enc *, int out, const unsigned char *s,
+    size_t n);
+/* Adds the character held in a direction as invalid bytes. */
+int sr_tlog_enc_flush(struct sr_tlog_enc *, int out);
+/* Payload of the open message: timing, texts and bytes, encoded. */
+size_t sr_tlog_enc_len(const struct sr_tlog_enc *);
+/*
+ * Appends the open message to p without its closing brace: envelope, id,
+ * pos, "time" when timed (start_ms: wall clock of pos 0), timing, in_txt,
+ * in_bin, out_txt, out_bin.  The caller adds its members and "}", then
+ * calls sr_tlog_enc_next().
+ */
+int sr_tlog_enc_message(struct sr_tlog_enc *, struct sr_buf *p,
+    const struct sr_buf *envelope, uint64_t id, int timed, int64_t start_ms);
+/* Empties the message: the next record opens a new one. */
+void sr_tlog_enc_next(struct sr_tlog_enc *);
+/*
+ * Appends the envelope, {"ver":"2.3",...,"session":N,"id": without the
+ * id.  Strings are cut at 4096 bytes; NULL is "".
+ */
+int sr_tlog_envelope(struct sr_buf *, const char *host, const char *rec,
+    const char *user, const char *term, uint64_t session);
+
+/*
  * SIEM NDJSON: one JSON object (no newline) appended to the buffer.
  * Unknown values are left out, never null.  Field names: see
  * sessrec-export(1); with ecs, ECS-style nested objects.

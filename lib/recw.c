@@ -54,6 +54,7 @@
 
 #include <zstd.h>
 
+#include "export.h"
 #include "native.h"
 #include "seal.h"
 #include "sr-private.h"
@@ -80,18 +81,11 @@
 #define HDR_MAX	     (1024 * 1024)
 #define MSG_BUF_MAX  (1024 * 1024)
 
-/* Per direction: text, raw bytes of invalid sequences, a held tail. */
+/* Terminal bytes per direction. */
 struct dir {
-	struct sr_buf txt; /* JSON-escaped, without quotes */
-	struct sr_buf bin; /* "255,254" */
-	unsigned char hold[4];
-	size_t nhold;
 	uint64_t bytes; /* bytes stored or still to be, for the seal */
 	uint64_t chunk; /* of which in the open chunk */
 };
-
-/* The open timing run: what kind and how much, not yet in timing. */
-enum run { RUN_NONE, RUN_OUT_TXT, RUN_OUT_BIN, RUN_IN_TXT, RUN_IN_BIN };
 
 struct sr_recw {
 	struct sr_ctx *ctx;
@@ -109,15 +103,8 @@ struct sr_recw {
 
 	/* The message being built. */
 	uint64_t next_id;
-	int in_msg;
-	int64_t msg_pos_ms; /* ms of its first record */
-	int64_t msg_last_ms;
-	struct sr_buf timing;
-	enum run run;
-	uint64_t run_n; /* characters (placeholders for bin runs) */
-	uint64_t run_b; /* bytes, bin runs */
+	struct sr_tlog_enc enc;
 	struct dir out, in;
-	unsigned rows, cols; /* last window, 0 unknown */
 
 	/* The chunk being built and the chain. */
 	struct sr_buf plain;
@@ -159,17 +146,6 @@ static int
 wb_str(struct sr_buf *b, const char *s)
 {
 	return (sr_buf_append(b, s, strlen(s)));
-}
-
-static int
-wb_i64(struct sr_buf *b, int64_t v)
-{
-	if (v < 0) {
-		if (sr_buf_append(b, "-", 1) != 0)
-			return (-1);
-		return (sr_buf_u64(b, (uint64_t)0 - (uint64_t)v));
-	}
-	return (sr_buf_u64(b, (uint64_t)v));
 }
 
 /* JSON string for metadata: with quotes; invalid UTF-8 becomes U+FFFD. */
@@ -339,68 +315,6 @@ checkpoint(struct sr_recw *w, int64_t now_ns)
 	return (SR_OK);
 }
 
-/* Closes the open timing run into the timing string. */
-static int
-run_close(struct sr_recw *w)
-{
-	struct sr_buf *t = &w->timing;
-	int r = 0;
-
-	switch (w->run) {
-	case RUN_NONE:
-		return (0);
-	case RUN_OUT_TXT:
-	case RUN_IN_TXT:
-		r = sr_buf_append(t, w->run == RUN_OUT_TXT ? ">" : "<", 1);
-		r = r != 0 ? r : sr_buf_u64(t, w->run_n);
-		break;
-	case RUN_OUT_BIN:
-	case RUN_IN_BIN:
-		r = sr_buf_append(t, w->run == RUN_OUT_BIN ? "]" : "[", 1);
-		r = r != 0 ? r : sr_buf_u64(t, w->run_n);
-		r = r != 0 ? r : sr_buf_append(t, "/", 1);
-		r = r != 0 ? r : sr_buf_u64(t, w->run_b);
-		break;
-	}
-	w->run = RUN_NONE;
-	w->run_n = w->run_b = 0;
-	return (r);
-}
-
-static int
-window_rec(struct sr_recw *w)
-{
-	if (w->rows == 0 && w->cols == 0)
-		return (0);
-	if (sr_buf_append(&w->timing, "=", 1) != 0 ||
-	    sr_buf_u64(&w->timing, w->cols) ||
-	    sr_buf_append(&w->timing, "x", 1) != 0 ||
-	    sr_buf_u64(&w->timing, w->rows))
-		return (-1);
-	return (0);
-}
-
-/* Starts a message at t_ms if none is open; else adds the delay. */
-static int
-msg_at(struct sr_recw *w, int64_t t_ms)
-{
-	if (!w->in_msg) {
-		w->in_msg = 1;
-		w->msg_pos_ms = w->msg_last_ms = t_ms;
-		/* Every message restates the window, as tlog-rec does. */
-		return (window_rec(w));
-	}
-	if (t_ms > w->msg_last_ms) {
-		if (run_close(w) != 0 ||
-		    sr_buf_append(&w->timing, "+", 1) != 0 ||
-		    sr_buf_u64(&w->timing, (uint64_t)(t_ms - w->msg_last_ms)) !=
-			0)
-			return (-1);
-		w->msg_last_ms = t_ms;
-	}
-	return (0);
-}
-
 static int
 json_key(struct sr_buf *b, const char *k)
 {
@@ -416,32 +330,11 @@ static int
 msg_close(struct sr_recw *w, const char *extra, size_t extralen)
 {
 	struct sr_buf *p = &w->plain;
-	int64_t tms;
 
-	if (!w->in_msg)
+	if (!w->enc.in_msg)
 		return (0);
-	if (run_close(w) != 0)
-		return (-1);
-	tms = w->start_wall_ns / SR_NSEC_PER_MSEC + w->msg_pos_ms;
-	if (sr_buf_append(p, w->envelope.data, w->envelope.len) ||
-	    sr_buf_u64(p, w->next_id) || wb_str(p, ",\"pos\":") ||
-	    wb_i64(p, w->msg_pos_ms) || wb_str(p, ",\"time\":") ||
-	    wb_i64(p, tms / 1000) || sr_buf_append(p, ".", 1) ||
-	    sr_buf_append(p,
-		(char[]){ (char)('0' + tms % 1000 / 100),
-		    (char)('0' + tms % 100 / 10), (char)('0' + tms % 10) },
-		3) ||
-	    wb_str(p, ",\"timing\":\"") ||
-	    sr_buf_append(p, w->timing.data, w->timing.len) ||
-	    wb_str(p, "\",\"in_txt\":\"") ||
-	    sr_buf_append(p, w->in.txt.data, w->in.txt.len) ||
-	    wb_str(p, "\",\"in_bin\":[") ||
-	    sr_buf_append(p, w->in.bin.data, w->in.bin.len) ||
-	    wb_str(p, "],\"out_txt\":\"") ||
-	    sr_buf_append(p, w->out.txt.data, w->out.txt.len) ||
-	    wb_str(p, "\",\"out_bin\":[") ||
-	    sr_buf_append(p, w->out.bin.data, w->out.bin.len) ||
-	    sr_buf_append(p, "]", 1))
+	if (sr_tlog_enc_message(&w->enc, p, &w->envelope, w->next_id, 1,
+		w->start_wall_ns / SR_NSEC_PER_MSEC) != 0)
 		return (-1);
 	if (w->next_id == 1 &&
 	    sr_buf_append(p, w->first.data, w->first.len) != 0)
@@ -451,115 +344,16 @@ msg_close(struct sr_recw *w, const char *extra, size_t extralen)
 	if (sr_buf_append(p, "}\n", 2) != 0)
 		return (-1);
 	w->next_id++;
-	w->in_msg = 0;
-	sr_buf_reset(&w->timing);
-	sr_buf_reset(&w->in.txt);
-	sr_buf_reset(&w->in.bin);
-	sr_buf_reset(&w->out.txt);
-	sr_buf_reset(&w->out.bin);
-	return (0);
-}
-
-/* Adds raw bytes of invalid sequences to a bin run. */
-static int
-add_bin(struct sr_recw *w, struct dir *d, enum run kind, const unsigned char *s,
-    size_t n, size_t placeholders)
-{
-	size_t i;
-
-	if (w->run != kind && run_close(w) != 0)
-		return (-1);
-	w->run = kind;
-	w->run_n += placeholders;
-	w->run_b += n;
-	if (sr_buf_reserve(&d->txt, placeholders * 3) != 0)
-		return (-1);
-	for (i = 0; i < placeholders; i++)
-		sr_buf_append(&d->txt, "\xef\xbf\xbd", 3);
-	for (i = 0; i < n; i++) {
-		if ((d->bin.len > 0 && sr_buf_append(&d->bin, ",", 1) != 0) ||
-		    sr_buf_u64(&d->bin, s[i]) != 0)
-			return (-1);
-	}
-	return (0);
-}
-
-/*
- * Encodes s[0..n) of one direction: valid UTF-8 runs as text, each
- * maximal invalid subpart as one placeholder plus its bytes, and an
- * incomplete character at the end held for the next call (final = 1
- * writes it as invalid).
- */
-static int
-encode(struct sr_recw *w, struct dir *d, int out, const unsigned char *s,
-    size_t n, int final)
-{
-	enum run trun = out ? RUN_OUT_TXT : RUN_IN_TXT;
-	enum run brun = out ? RUN_OUT_BIN : RUN_IN_BIN;
-	size_t i = 0, j, k, sub, chars;
-
-	if (sr_buf_reserve(&d->txt, n * 6) != 0)
-		return (-1);
-	while (i < n) {
-		/* A run of valid text. */
-		chars = 0;
-		for (j = i; j < n;) {
-			uint64_t v;
-
-			/* Eight ASCII bytes at a time: most output is. */
-			while (n - j >= 8) {
-				memcpy(&v, s + j, 8);
-				if (v & 0x8080808080808080ULL)
-					break;
-				j += 8;
-				chars += 8;
-			}
-			if (j == n)
-				break;
-			if (s[j] < 0x80) {
-				j++;
-				chars++;
-				continue;
-			}
-			if ((k = sr_utf8_seq(s + j, n - j, &sub)) == 0)
-				break;
-			j += k;
-			chars++;
-		}
-		if (j > i) {
-			if (w->run != trun && run_close(w) != 0)
-				return (-1);
-			w->run = trun;
-			w->run_n += chars;
-			sr_str_json_text(&d->txt, s + i, j - i);
-			i = j;
-		}
-		if (i == n)
-			break;
-		/* An invalid subpart, or a character cut off at the end. */
-		sr_utf8_seq(s + i, n - i, &sub);
-		if (i + sub == n && !final && sub < 4 && s[i] >= 0xc2 &&
-		    s[i] <= 0xf4) {
-			/* Could still complete: hold it. */
-			memcpy(d->hold, s + i, sub);
-			d->nhold = sub;
-			break;
-		}
-		if (add_bin(w, d, brun, s + i, sub, 1) != 0)
-			return (-1);
-		i += sub;
-	}
+	sr_tlog_enc_next(&w->enc);
 	return (0);
 }
 
 static int
 chunk_due(const struct sr_recw *w, int64_t now_ns)
 {
-	size_t open = w->in_msg ? w->out.txt.len + w->in.txt.len +
-		w->out.bin.len + w->in.bin.len + w->timing.len
-				: 0;
+	size_t open = w->enc.in_msg ? sr_tlog_enc_len(&w->enc) : 0;
 
-	if (w->plain.len == 0 && !w->in_msg)
+	if (w->plain.len == 0 && !w->enc.in_msg)
 		return (0);
 	/* The open message counts: it goes into this chunk. */
 	return (w->plain.len + open >= w->o.chunk_bytes ||
@@ -632,7 +426,7 @@ chunk_write(struct sr_recw *w, size_t keep)
 	uint64_t off = w->size;
 	int r;
 
-	if (w->in_msg && msg_close(w, NULL, 0) != 0)
+	if (w->enc.in_msg && msg_close(w, NULL, 0) != 0)
 		return (fail_nomem(w));
 	if (w->plain.len == 0)
 		return (SR_OK);
@@ -729,9 +523,10 @@ marker_msg(struct sr_recw *w, int64_t t_ns, const char *label, size_t llen,
 	struct sr_buf x;
 	int r;
 
-	if (w->in_msg && msg_close(w, NULL, 0) != 0)
+	if (w->enc.in_msg && msg_close(w, NULL, 0) != 0)
 		return (-1);
-	if (chunk_begin(w, t_ns) != 0 || msg_at(w, t_ns / SR_NSEC_PER_MSEC))
+	if (chunk_begin(w, t_ns) != 0 ||
+	    sr_tlog_enc_at(&w->enc, t_ns / SR_NSEC_PER_MSEC))
 		return (-1);
 	sr_buf_init(&x, MARK_BUF_MAX);
 	r = json_key(&x, "sr_mark") || sr_str_json(&x, label, llen);
@@ -748,9 +543,8 @@ after_event(struct sr_recw *w, int64_t t_ns)
 {
 	int r;
 
-	if (w->in_msg &&
-	    w->out.txt.len + w->in.txt.len + w->out.bin.len + w->in.bin.len >=
-		MSG_TEXT_MAX &&
+	if (w->enc.in_msg &&
+	    sr_tlog_enc_len(&w->enc) - w->enc.timing.len >= MSG_TEXT_MAX &&
 	    msg_close(w, NULL, 0) != 0)
 		return (fail_nomem(w));
 	if (chunk_due(w, t_ns)) {
@@ -766,25 +560,15 @@ data_event(struct sr_recw *w, const struct sr_event *ev, int out)
 {
 	struct dir *d = out ? &w->out : &w->in;
 	const unsigned char *s = ev->data;
-	unsigned char tmp[4 + SLICE_MAX];
-	size_t n = ev->len, take, h;
+	size_t n = ev->len, take;
 	int64_t tms = ev->t_ns / SR_NSEC_PER_MSEC;
 	int r;
 
 	while (n > 0) {
-		if (chunk_begin(w, ev->t_ns) != 0 || msg_at(w, tms) != 0)
-			return (fail_nomem(w));
 		take = n < SLICE_MAX ? n : SLICE_MAX;
-		if ((h = d->nhold) == 0)
-			r = encode(w, d, out, s, take, 0);
-		else {
-			/* A character cut at the last event goes first. */
-			memcpy(tmp, d->hold, h);
-			memcpy(tmp + h, s, take);
-			d->nhold = 0;
-			r = encode(w, d, out, tmp, h + take, 0);
-		}
-		if (r != 0)
+		if (chunk_begin(w, ev->t_ns) != 0 ||
+		    sr_tlog_enc_at(&w->enc, tms) != 0 ||
+		    sr_tlog_enc_text(&w->enc, out, s, take) != 0)
 			return (fail_nomem(w));
 		d->bytes += take;
 		d->chunk += take;
@@ -799,18 +583,14 @@ data_event(struct sr_recw *w, const struct sr_event *ev, int out)
 /* Writes a held incomplete character as invalid bytes (before a gap in
  * time or at the end). */
 static int
-flush_hold(struct sr_recw *w, struct dir *d, int out, int64_t t_ns)
+flush_hold(struct sr_recw *w, int out, int64_t t_ns)
 {
-	unsigned char tmp[4];
-	size_t n = d->nhold;
-
-	if (n == 0)
+	if ((out ? w->enc.out.nhold : w->enc.in.nhold) == 0)
 		return (0);
-	memcpy(tmp, d->hold, n);
-	d->nhold = 0;
-	if (chunk_begin(w, t_ns) != 0 || msg_at(w, t_ns / SR_NSEC_PER_MSEC))
+	if (chunk_begin(w, t_ns) != 0 ||
+	    sr_tlog_enc_at(&w->enc, t_ns / SR_NSEC_PER_MSEC))
 		return (-1);
-	return (encode(w, d, out, tmp, n, 1));
+	return (sr_tlog_enc_flush(&w->enc, out));
 }
 
 int
@@ -844,23 +624,11 @@ sr_recw_event(struct sr_recw *w, const struct sr_event *ev)
 			return (data_event(w, &e, ev->type == SR_EV_OUTPUT));
 		}
 	case SR_EV_RESIZE:
-		if (ev->rows == w->rows && ev->cols == w->cols)
+		if (ev->rows == w->enc.rows && ev->cols == w->enc.cols)
 			return (SR_OK);
-		if (chunk_begin(w, t) != 0)
-			return (fail_nomem(w));
-		if (!w->in_msg) {
-			/* A new message states the window anyway. */
-			w->rows = ev->rows;
-			w->cols = ev->cols;
-			if (msg_at(w, t / SR_NSEC_PER_MSEC) != 0)
-				return (fail_nomem(w));
-			return (after_event(w, t));
-		}
-		if (msg_at(w, t / SR_NSEC_PER_MSEC) != 0 || run_close(w) != 0)
-			return (fail_nomem(w));
-		w->rows = ev->rows;
-		w->cols = ev->cols;
-		if (window_rec(w) != 0)
+		if (chunk_begin(w, t) != 0 ||
+		    sr_tlog_enc_window(&w->enc, t / SR_NSEC_PER_MSEC, ev->rows,
+			ev->cols) != 0)
 			return (fail_nomem(w));
 		return (after_event(w, t));
 	case SR_EV_SUSPEND:
@@ -960,15 +728,14 @@ sr_recw_seal(struct sr_recw *w, int64_t now_ns, int reason, int status)
 	w->last_ns = now_ns;
 	sr_buf_init(&x, MARK_BUF_MAX);
 	/* Held bytes, then the end message, then the last chunk. */
-	if (flush_hold(w, &w->out, 1, now_ns) != 0 ||
-	    flush_hold(w, &w->in, 0, now_ns) != 0)
+	if (flush_hold(w, 1, now_ns) != 0 || flush_hold(w, 0, now_ns) != 0)
 		return (fail_nomem(w));
-	if (w->in_msg && msg_close(w, NULL, 0) != 0)
+	if (w->enc.in_msg && msg_close(w, NULL, 0) != 0)
 		return (fail_nomem(w));
 	if (chunk_begin(w, now_ns) != 0 ||
-	    msg_at(w, now_ns / SR_NSEC_PER_MSEC) != 0 ||
+	    sr_tlog_enc_at(&w->enc, now_ns / SR_NSEC_PER_MSEC) != 0 ||
 	    json_key(&x, "sr_end") || wb_jstr(&x, sr_end_reason_name(reason)) ||
-	    json_key(&x, "sr_status") || wb_i64(&x, status) ||
+	    json_key(&x, "sr_status") || sr_buf_i64(&x, status) ||
 	    msg_close(w, x.data, x.len) != 0) {
 		sr_buf_release(&x);
 		return (fail_nomem(w));
@@ -1105,11 +872,7 @@ sr_recw_free(struct sr_recw *w)
 	ZSTD_freeCCtx(w->cctx);
 	sr_buf_release(&w->envelope);
 	sr_buf_release(&w->first);
-	sr_buf_release(&w->timing);
-	sr_buf_release(&w->out.txt);
-	sr_buf_release(&w->out.bin);
-	sr_buf_release(&w->in.txt);
-	sr_buf_release(&w->in.bin);
+	sr_tlog_enc_release(&w->enc);
 	sr_buf_release(&w->plain);
 	sr_buf_release(&w->frame);
 	free(w->index);
@@ -1128,7 +891,7 @@ hs(struct sr_buf *b, const char *k, const char *v)
 static int
 hn(struct sr_buf *b, const char *k, int64_t v)
 {
-	return (json_key(b, k) || wb_i64(b, v));
+	return (json_key(b, k) || sr_buf_i64(b, v));
 }
 
 /* Appends n <= SR_SIG_LEN bytes as hex; 0 or -1. */
@@ -1173,9 +936,10 @@ build_header(struct sr_recw *w, const struct sr_rec_meta *m, struct sr_buf *b)
 	r = r || hn(b, "start_ns", m->start_ns) || hs(b, "start", iso) ||
 	    hn(b, "uid", m->uid) || hs(b, "user", m->user) ||
 	    json_key(b, "loginuid") ||
-	    (m->loginuid >= 0 ? wb_i64(b, m->loginuid) : wb_str(b, "null")) ||
+	    (m->loginuid >= 0 ? sr_buf_i64(b, m->loginuid)
+			      : wb_str(b, "null")) ||
 	    json_key(b, "audit_session") ||
-	    (m->audit_session >= 0 ? wb_i64(b, m->audit_session)
+	    (m->audit_session >= 0 ? sr_buf_i64(b, m->audit_session)
 				   : wb_str(b, "null")) ||
 	    hn(b, "pid", m->pid) || hs(b, "tty", m->tty) ||
 	    hs(b, "term", m->term) || hn(b, "cols", m->cols) ||
@@ -1212,16 +976,8 @@ build_envelope(struct sr_recw *w, const struct sr_rec_meta *m)
 	struct sr_buf *e = &w->envelope, *f = &w->first;
 	int r;
 
-	r = wb_str(e, "{\"ver\":\"2.3\",\"host\":") ||
-	    wb_jstr(e, m->host != NULL ? m->host : "") ||
-	    wb_str(e, ",\"rec\":") || wb_jstr(e, m->session_id) ||
-	    wb_str(e, ",\"user\":") ||
-	    wb_jstr(e, m->user != NULL ? m->user : "") ||
-	    wb_str(e, ",\"term\":") ||
-	    wb_jstr(e, m->term != NULL ? m->term : "") ||
-	    wb_str(e, ",\"session\":") ||
-	    wb_i64(e, m->audit_session > 0 ? m->audit_session : 4294967295LL) ||
-	    wb_str(e, ",\"id\":");
+	r = sr_tlog_envelope(e, m->host, m->session_id, m->user, m->term,
+	    m->audit_session > 0 ? (uint64_t)m->audit_session : 4294967295U);
 	r = r || hn(f, "sr_ver", 1) || hs(f, "sr_session_id", m->session_id) ||
 	    hs(f, "sr_actor", m->actor) || hs(f, "sr_src_ip", m->src_ip) ||
 	    hs(f, "sr_target", m->target) || hs(f, "sr_ticket", m->ticket) ||
@@ -1253,11 +1009,7 @@ sr_recw_open(struct sr_ctx *ctx, int fd, const struct sr_rec_meta *m,
 	sr_error_clear(&w->err);
 	sr_buf_init(&w->envelope, HDR_MAX);
 	sr_buf_init(&w->first, HDR_MAX);
-	sr_buf_init(&w->timing, MSG_BUF_MAX);
-	sr_buf_init(&w->out.txt, MSG_BUF_MAX);
-	sr_buf_init(&w->out.bin, MSG_BUF_MAX);
-	sr_buf_init(&w->in.txt, MSG_BUF_MAX);
-	sr_buf_init(&w->in.bin, MSG_BUF_MAX);
+	sr_tlog_enc_init(&w->enc, MSG_BUF_MAX, m->rows, m->cols);
 	sr_buf_init(&w->plain, 2 * SR_CHUNK_WRITE_MAX);
 	sr_buf_init(&w->frame, 4 * SR_CHUNK_WRITE_MAX);
 	if (opts != NULL)
@@ -1291,8 +1043,6 @@ sr_recw_open(struct sr_ctx *ctx, int fd, const struct sr_rec_meta *m,
 	w->host_seq = m->host_seq;
 	w->start_wall_ns = m->start_ns;
 	w->next_id = 1;
-	w->cols = m->cols;
-	w->rows = m->rows;
 	if (fstat(fd, &st) == 0)
 		w->size = w->reserved = (uint64_t)st.st_size;
 	if (getrandom(w->rec_id, sizeof(w->rec_id), 0) !=

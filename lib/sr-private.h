@@ -205,6 +205,7 @@ void sr_hex_encode(char *out, const void *p, size_t n);
 void sr_str_json_text(struct sr_buf *, const unsigned char *s, size_t n);
 /* Appends v in decimal: SR_E_NONE or the buffer's error. */
 int sr_buf_u64(struct sr_buf *, uint64_t v);
+int sr_buf_i64(struct sr_buf *, int64_t v);
 int sr_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
 int sr_parse_i64(const char *s, size_t len, int64_t *out);
 

@@ -348,3 +348,16 @@ sr_buf_u64(struct sr_buf *b, uint64_t v)
 	while ((v /= 10) != 0);
 	return (sr_buf_append(b, p, (size_t)(e - p)));
 }
+
+int
+sr_buf_i64(struct sr_buf *b, int64_t v)
+{
+	int r;
+
+	if (v < 0) {
+		if ((r = sr_buf_putc(b, '-')) != 0)
+			return (r);
+		return (sr_buf_u64(b, (uint64_t)0 - (uint64_t)v));
+	}
+	return (sr_buf_u64(b, (uint64_t)v));
+}
