@@ -275,7 +275,8 @@ cast_text(struct sr_castw *w, const unsigned char *s, size_t n, int crlf,
 	struct sr_buf *b = &w->line;
 	size_t i = 0, j, k, chars, sub;
 
-	if (sr_buf_reserve(b, n * 12 + 8) != 0)
+	/* At most 6 bytes a byte (\u00XX), and a NUL after. */
+	if (sr_buf_reserve(b, n * 6 + 8) != 0)
 		return (-1);
 	while (i < n) {
 		j = i + valid_run(s + i, n - i, &chars);

@@ -501,6 +501,27 @@ session_event(struct xstate *x, const struct sr_event *ev)
 	return (st);
 }
 
+/*
+ * An event the encoder could not take: said here, unless it was a write
+ * (said once, at the end).
+ */
+static void
+encoder_failed(const struct xstate *x)
+{
+	const struct sr_error *e = NULL;
+
+	if (x->werr)
+		return;
+	if (x->o->fmt == X_TLOG)
+		e = sr_tlogw_error(x->tw);
+	else if (x->o->fmt == X_CAST2 || x->o->fmt == X_CAST3)
+		e = sr_castw_error(x->cw);
+	if (e != NULL && e->cat != SR_E_NONE)
+		sr_warn_error("cannot export:", e);
+	else
+		sr_warnx("cannot export: out of memory");
+}
+
 /* Ends a session: the encoder's tail, the end event. */
 static int
 session_end(struct xstate *x)
@@ -606,6 +627,8 @@ export_one(struct xstate *x, struct sr_catalog *cat, size_t entry,
 				continue;
 			seen++;
 			if (session_event(x, ev) != SR_OK) {
+				encoder_failed(x);
+				rc = SR_EXIT_INTERNAL;
 				st = SR_FATAL;
 				break;
 			}

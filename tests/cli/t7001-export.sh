@@ -314,4 +314,19 @@ if [ "$have_tlog" = 1 ]; then
 	    >/dev/null 2>"$TMP/tp.err" || fail "--follow output: tlog-play:" \
 	    "$(head -c 300 "$TMP/tp.err")"
 fi
+# One output event of 20,000 bytes (and 3,000 control bytes, escaped to
+# 6 each): whole in asciicast and tlog, nothing dropped.
+python3 - >"$TMP/big.cast" <<'PY'
+import json
+print(json.dumps({"version": 2, "width": 80, "height": 24}))
+print(json.dumps([0.5, "o", "x" * 20000 + "\x01" * 3000 + "\n"]))
+print(json.dumps([0.6, "o", "end-marker\n"]))
+PY
+for f in asciicast tlog; do
+	run 0 export -f "$f" "$TMP/big.cast"
+	expect_grep "$TMP/out" 'end-marker' "export -f $f: a 23,000-byte event"
+	sr_steps=$((sr_steps + 1))
+	[ "$(tr -cd x <"$TMP/out" | wc -c)" -ge 20000 ] ||
+	    fail "export -f $f: the 20,000 x are not all there"
+done
 finish
