@@ -499,25 +499,13 @@ parse_verdict(const char *s, enum sr_verdict *v)
 	return (-1);
 }
 
+/* Lower-case hex only: the writer's form, so one text per hash. */
 static int
 unhex(const char *s, unsigned char *out, size_t n)
 {
-	size_t i;
-	int hi, lo;
-
-	if (strlen(s) != 2 * n)
+	if (strpbrk(s, "ABCDEF") != NULL)
 		return (-1);
-	for (i = 0; i < n; i++) {
-		/* Lower case only: the writer's form, so one text per hash. */
-		if ((s[2 * i] >= 'A' && s[2 * i] <= 'F') ||
-		    (s[2 * i + 1] >= 'A' && s[2 * i + 1] <= 'F'))
-			return (-1);
-		if ((hi = sr_hexval((unsigned char)s[2 * i])) < 0 ||
-		    (lo = sr_hexval((unsigned char)s[2 * i + 1])) < 0)
-			return (-1);
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return (0);
+	return (sr_hex_decode(s, strlen(s), out, n));
 }
 
 static int

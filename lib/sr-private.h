@@ -196,6 +196,8 @@ size_t sr_dirlen(const char *path);
  */
 /* Writes n bytes at p as 2n lower-case hex digits and a NUL to out. */
 void sr_hex_encode(char *out, const void *p, size_t n);
+/* Reads exactly 2n hex digits s[0..len) into out[0..n); 0 or -1. */
+int sr_hex_decode(const char *s, size_t len, unsigned char *out, size_t n);
 /*
  * Appends valid UTF-8 s[0..n) escaped for a JSON string the way tlog-rec
  * escapes (the short escapes, \u00XX for other C0 bytes and DEL, the rest

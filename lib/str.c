@@ -55,6 +55,24 @@ sr_hex_encode(char *out, const void *p, size_t n)
 	out[2 * n] = '\0';
 }
 
+int
+sr_hex_decode(const char *s, size_t len, unsigned char *out, size_t n)
+{
+	size_t i;
+	int a, b;
+
+	if (len != 2 * n)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		a = sr_hexval((unsigned char)s[2 * i]);
+		b = sr_hexval((unsigned char)s[2 * i + 1]);
+		if (a < 0 || b < 0)
+			return (-1);
+		out[i] = (unsigned char)(a << 4 | b);
+	}
+	return (0);
+}
+
 size_t
 sr_utf8_valid(const unsigned char *s, size_t len)
 {

@@ -437,25 +437,6 @@ vfind_sort(struct sr_verify_result *res)
 	}
 }
 
-/* Parses exactly 2n hex digits; 0 or -1. */
-static int
-unhex(const char *s, size_t len, unsigned char *out, size_t n)
-{
-	size_t i;
-	int a, b;
-
-	if (len != 2 * n)
-		return (-1);
-	for (i = 0; i < n; i++) {
-		a = sr_hexval((unsigned char)s[2 * i]);
-		b = sr_hexval((unsigned char)s[2 * i + 1]);
-		if (a < 0 || b < 0)
-			return (-1);
-		out[i] = (unsigned char)(a << 4 | b);
-	}
-	return (0);
-}
-
 static int
 all_zero(const unsigned char *p, size_t n)
 {
@@ -1879,7 +1860,7 @@ nv_header(struct nv *nv)
 		return (W_STOP);
 	}
 	if (sr_json_get_str(j, "rec_id", &s, &len, &loc, &e) != SR_OK ||
-	    unhex(s, len, nv->rec_id, SR_RECID_LEN) != 0) {
+	    sr_hex_decode(s, len, nv->rec_id, SR_RECID_LEN) != 0) {
 		vfind(v, SR_VERDICT_CORRUPT, "header", -1, V_FRAMEHDR,
 		    "header: no valid rec_id");
 		return (W_STOP);
@@ -1899,7 +1880,7 @@ nv_header(struct nv *nv)
 	nv->signed_ = json_is_true(json_object_get(j, "signed"));
 	if (nv->signed_ &&
 	    (sr_json_get_str(j, "key_id", &s, &len, &loc, &e) != SR_OK ||
-		unhex(s, len, nv->key_id, SR_KEYID_LEN) != 0)) {
+		sr_hex_decode(s, len, nv->key_id, SR_KEYID_LEN) != 0)) {
 		vfind(v, SR_VERDICT_CORRUPT, "header", -1, V_FRAMEHDR,
 		    "header: signed, but no valid key_id");
 		return (W_STOP);
@@ -1980,7 +1961,7 @@ nv_name(struct nv *nv, const char *name)
 		if (i == 32 && (id == base || id[-1] == '-' || id[-1] == '_')) {
 			unsigned char rid[SR_RECID_LEN];
 
-			if (unhex(id, 32, rid, SR_RECID_LEN) == 0 &&
+			if (sr_hex_decode(id, 32, rid, SR_RECID_LEN) == 0 &&
 			    memcmp(rid, nv->rec_id, SR_RECID_LEN) != 0)
 				vfind(nv->v, SR_VERDICT_TAMPERED, "name", -1,
 				    -1,
@@ -2259,7 +2240,7 @@ wit_hex(const char *line, size_t len, const char *key, unsigned char *out,
 
 	if ((s = wit_val(line, len, key, &vl)) == NULL)
 		return (-1);
-	return (unhex(s, vl, out, n));
+	return (sr_hex_decode(s, vl, out, n));
 }
 
 /* Whether a trusted key signed the words w[0..sigpos). */
@@ -2271,7 +2252,7 @@ wit_signed(const struct sr_trust *t, const char *w, size_t len)
 	size_t i, sl;
 
 	if ((sig = wit_val(w, len, "sig", &sl)) == NULL ||
-	    unhex(sig, sl, s, SR_SIG_LEN) != 0 || sig - 5 < w)
+	    sr_hex_decode(sig, sl, s, SR_SIG_LEN) != 0 || sig - 5 < w)
 		return (0);
 	for (i = 0; t != NULL && i < t->n; i++)
 		if (sr_sig_check(t->k[i].pk, SR_DOMAIN_WITNESS, w,
